@@ -1,0 +1,56 @@
+"""The ``quizengine`` command: argparse wiring around one module per subcommand.
+
+Each module in :mod:`quizengine.commands` defines ``register(subparsers)``, which adds
+its parser and sets ``func`` to a ``run(args) -> int``. Exit codes: 0 success,
+1 a finding (invalid question, disagreeing key), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from quizengine import __version__
+
+# Subcommands in the order ``--help`` lists them.
+COMMANDS: tuple[str, ...] = ("take", "check", "new", "schema")
+
+EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad command line or input the user must fix; printed as one line, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's default exits 2 too; keep one format
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="quizengine", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"quizengine {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"quizengine.commands.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not args_list:
+        args_list = ["take"]  # the main job: the TUI on the bundled bank
+    args = parser.parse_args(args_list)
+    try:
+        return int(args.func(args))
+    except UsageError as error:
+        print(f"quizengine: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

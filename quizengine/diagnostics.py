@@ -1,0 +1,31 @@
+"""Errors and warnings that point at ``path:line:col``, compiler style."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Diagnostic(BaseModel):
+    """One finding about a source file. Lines and columns are 1-based."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    line: int = 1
+    col: int = 1
+    severity: Literal["error", "warning"] = "error"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+
+class QuizFormatError(Exception):
+    """A question file could not be turned into a question; carries every error found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        assert diagnostics, "a QuizFormatError needs at least one diagnostic"
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(str(d) for d in diagnostics))
