@@ -34,10 +34,9 @@ class SimLink(_Frozen):
 
     @property
     def href(self) -> str:
-        query = "&".join(f"{key}={value}" for key, value in self.params.items())
-        return f"sim:{self.simulation}" + (f"?{query}" if query else "") + (
-            f"#{self.target}" if self.target else ""
-        )
+        from quizengine.simlink import format_sim_href  # simlink imports this module
+
+        return format_sim_href(self.simulation, self.params, self.target)
 
 
 class Choice(_Frozen):
@@ -146,6 +145,8 @@ class Question(_Frozen):
     topic: str | None = None
     author: str | None = None
     created: dt.date | None = None
+    id_line: int = 1
+    """Line of the ``id:`` key, to name both places of a duplicate id."""
     content_hash: str
     """sha256 of the file's text: an edited question gets a new hash."""
 
@@ -178,4 +179,3 @@ class Bank(BaseModel):
             if question.id == question_id:
                 return question
         raise KeyError(question_id)
-
