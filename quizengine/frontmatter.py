@@ -175,3 +175,11 @@ def _allowed_keys(model: Any, path: tuple[str, ...]) -> list[str]:
 def _did_you_mean(word: str, options: Any) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def frontmatter_schema() -> dict[str, Any]:
+    """JSON Schema of the frontmatter (a union over the question types, tagged by ``type``)."""
+    schema = FRONTMATTER_ADAPTER.json_schema()
+    schema["title"] = "quizengine question frontmatter"
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema

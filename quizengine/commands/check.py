@@ -1,0 +1,60 @@
+"""``quizengine check [PATH ...]``: validate question files like a compiler would."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from quizengine.cli import EXIT_FINDING, EXIT_OK, UsageError
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="validate question files (default: the bundled bank)",
+        description="Validate question files and folders (recursively). Prints "
+        "'path:line:col: error: message' lines and a summary; exit 1 when any error.",
+    )
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--no-sim", action="store_true", help="skip checking sim: links against the simulations"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from quizengine.bank import load_bank
+
+    for path in args.paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+    bank = load_bank(args.paths or None)
+    diagnostics = list(bank.diagnostics)
+    if not args.no_sim:
+        from quizengine.linkcheck import link_problems
+
+        for question in bank.questions:
+            diagnostics.extend(link_problems(question))
+    diagnostics.sort(key=lambda d: (d.path, d.line, d.col))
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if args.format == "json":
+        json.dump([d.model_dump() for d in diagnostics], sys.stdout, indent=2)
+        print()
+    else:
+        for diagnostic in diagnostics:
+            print(diagnostic)
+        broken = {d.path for d in diagnostics if d.severity == "error"}
+        valid = sum(q.path not in broken for q in bank.questions)
+        print(
+            f"{_plural(valid, 'valid question')} in {_plural(bank.files, 'file')}: "
+            f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+        )
+    return EXIT_FINDING if errors else EXIT_OK
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -1,0 +1,79 @@
+"""``quizengine new``: write a question template that passes ``check``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+from pathlib import Path
+
+from quizengine.cli import EXIT_OK, UsageError
+
+_TEMPLATE_CHOICES = {
+    "single": [
+        ("The one correct statement (replace me)", True),
+        ("A plausible but wrong statement (replace me)", False),
+        ("Another wrong statement (replace me)", False),
+    ],
+    "multiple": [
+        ("A correct statement (replace me)", True),
+        ("Another correct statement (replace me)", True),
+        ("A plausible but wrong statement (replace me)", False),
+    ],
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "new",
+        help="write a new question template",
+        description="Write quizzes/ID.md (or DIR/ID.md): a template in the documented format "
+        "that passes 'quizengine check'.",
+    )
+    parser.add_argument("--id", required=True, help="unique slug, e.g. relu-dead-units")
+    parser.add_argument("--type", choices=("single", "multiple", "numeric"), default="single")
+    parser.add_argument("--title", required=True)
+    parser.add_argument("--tags", default="", help="comma-separated tags")
+    parser.add_argument("--dir", type=Path, default=None, help="folder (default: ./quizzes)")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from quizengine.model import ID_PATTERN, Choice, Explanation, NumericAnswer, Question
+    from quizengine.writer import to_markdown
+
+    if not re.match(ID_PATTERN, args.id):
+        raise UsageError(
+            f"bad id {args.id!r}: use lowercase letters, digits and single dashes, "
+            "e.g. relu-dead-units"
+        )
+    if not args.title.strip():
+        raise UsageError("the title must not be empty")
+    folder = args.dir or Path("quizzes")
+    target = folder / f"{args.id}.md"
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists; choose another id or pass --force")
+    numeric = args.type == "numeric"
+    question = Question(
+        path=str(target),
+        id=args.id,
+        type=args.type,
+        title=args.title.strip(),
+        prompt="Describe the scenario here, then ask the question.",
+        choices=[Choice(text=t, correct=c) for t, c in _TEMPLATE_CHOICES.get(args.type, [])],
+        answer=NumericAnswer(value=0.0, abs_tol=0.01) if numeric else None,
+        explanation=Explanation(
+            markdown="Explain why each choice is right or wrong. End each choice with the "
+            "simulated claim that decides it, e.g. "
+            "`[claim](sim:gradient-flow?activation=relu&init=he#stable)`, and link a run here, "
+            "e.g. `[see it run](sim:gradient-flow?depth=30)` (see docs/format.md)."
+        ),
+        tags=[t.strip() for t in args.tags.split(",") if t.strip()],
+        created=dt.date.today(),
+        content_hash="",
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(to_markdown(question), encoding="utf-8")
+    print(f"wrote {target}")
+    return EXIT_OK
