@@ -1,0 +1,40 @@
+"""Shared fixtures: a valid question text to mutate, and an isolated environment."""
+
+from __future__ import annotations
+
+import pytest
+
+VALID_SINGLE = """\
+---
+id: sample-single
+type: single
+tags: [activations]
+difficulty: easy
+topic: vanishing gradients
+---
+# The sigmoid's slope
+
+Which value bounds the sigmoid's derivative?
+
+- [x] 0.25
+- [ ] 1.0
+- [ ] 4.0
+
+## Answer
+
+sigma'(x) = sigma(x)(1 - sigma(x)) peaks at x = 0.
+
+## References
+
+- [Glorot and Bengio (2010)](https://proceedings.mlr.press/v9/glorot10a.html)
+"""
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Never touch the real user's history database or cache from a test."""
+    home = tmp_path_factory.mktemp("userdata")
+    monkeypatch.setenv("QUIZENGINE_DB", str(home / "history.sqlite3"))
+    monkeypatch.setenv("QUIZENGINE_CACHE", str(home / "cache"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache-home"))
