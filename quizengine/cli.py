@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from quizengine import __version__
 
 # Subcommands in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("check", "new", "schema")
+COMMANDS: tuple[str, ...] = ("check", "verify", "new", "schema")
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
 
@@ -31,7 +31,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="quizengine", description=__doc__.splitlines()[0])
+    parser = _Parser(
+        prog="quizengine",
+        description="Take quizzes in the terminal, author questions in Markdown, and verify "
+        "their answer keys with simulations. Without a command: the quiz on the bundled bank.",
+    )
     parser.add_argument("--version", action="version", version=f"quizengine {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:

@@ -1,0 +1,147 @@
+"""``quizengine verify [PATH ...]``: check every answer key against its simulation."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.etree import ElementTree
+
+from quizengine.cli import EXIT_FINDING, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from quizengine.verify import ItemVerdict, Report
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "verify",
+        help="check every answer key against the simulations (default: the bundled bank)",
+        description="Run each linked claim once and compare it with the key: a [x] choice needs "
+        "a claim that holds, a [ ] choice one that fails, a numeric answer its metric within "
+        "tolerance. Exit 0 when every key agrees, 1 when any disagrees or a link is broken.",
+    )
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--junit-xml", type=Path, metavar="FILE", help="also write JUnit XML")
+    parser.add_argument("--seed", type=int, default=0, help="base seed of every run (default 0)")
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="parallel processes (default: cores)"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="run every simulation again")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from quizengine.bank import load_bank
+    from quizengine.linkcheck import link_problems
+    from quizengine.simcache import ResultCache
+    from quizengine.verify import verify_bank
+
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1 (got {args.jobs})")
+    if not 0 <= args.seed < 2**63:
+        raise UsageError(f"--seed must be between 0 and 2**63-1 (got {args.seed})")
+    for path in args.paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+    bank = load_bank(args.paths or None)
+    link_errors = [d for q in bank.questions for d in link_problems(q)]
+    show_progress = args.format == "text" and sys.stderr.isatty()
+    report = verify_bank(
+        bank,
+        seed=args.seed,
+        jobs=args.jobs,
+        cache=None if args.no_cache else ResultCache(),
+        progress=_progress_bar if show_progress else None,
+    )
+    report.file_errors.extend(str(d) for d in link_errors)
+    if show_progress:
+        print("\r\033[K", end="", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(_as_json(report), indent=2))
+    else:
+        print_text(report)
+    if args.junit_xml:
+        write_junit(report, args.junit_xml)
+    return EXIT_OK if report.ok else EXIT_FINDING
+
+
+def _progress_bar(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total if total else width
+    bar = "█" * filled + "·" * (width - filled)
+    print(f"\r  simulations {bar} {done}/{total}", end="", file=sys.stderr, flush=True)
+
+
+def _evidence(item: ItemVerdict) -> str:
+    return ", ".join(f"{name} {value:.3g}" for name, value in item.evidence.items())
+
+
+def print_text(report: Report) -> None:
+    for error in report.file_errors:
+        print(error)
+    for question in report.questions:
+        print(f"{question.path}: {question.id} — {question.title}")
+        for item in question.items:
+            mark = {"ok": "ok", "disagrees": "DISAGREES", "broken": "BROKEN"}[item.status]
+            print(f"  {item.label}: key {item.key}, simulation: {item.simulation_says}  {mark}")
+            print(f"    {item.text}")
+            if item.statement:
+                print(f"    claim: {item.statement}")
+            if item.evidence:
+                print(f"    numbers: {_evidence(item)}")
+            if item.status != "ok":
+                print(
+                    f"{question.path}:{item.line}:1: error: {item.label} is keyed {item.key} "
+                    f"but the simulation says {item.simulation_says}"
+                )
+    counts = report.counts()
+    bad_questions = sum(q.status != "ok" for q in report.questions)
+    print(
+        f"{len(report.questions)} questions, {sum(counts.values())} keys: {counts['ok']} agree, "
+        f"{counts['disagrees']} disagree, {counts['broken']} broken; "
+        f"{bad_questions} questions need attention; {len(report.file_errors)} file errors; "
+        f"{report.runs} simulation runs ({report.cached} cached) in {report.seconds:.1f} s"
+    )
+
+
+def _as_json(report: Report) -> dict:
+    return {
+        "ok": report.ok,
+        "counts": report.counts(),
+        "runs": report.runs,
+        "cached": report.cached,
+        "seconds": round(report.seconds, 3),
+        "file_errors": report.file_errors,
+        "questions": [{**q.model_dump(), "status": q.status} for q in report.questions],
+    }
+
+
+def write_junit(report: Report, path: Path) -> None:
+    """One test case per key; a disagreeing or broken key is a failure."""
+    counts = report.counts()
+    suite = ElementTree.Element(
+        "testsuite",
+        name="quizengine verify",
+        tests=str(sum(counts.values()) + len(report.file_errors)),
+        failures=str(counts["disagrees"] + counts["broken"] + len(report.file_errors)),
+        time=f"{report.seconds:.3f}",
+    )
+    for number, error in enumerate(report.file_errors, start=1):
+        case = ElementTree.SubElement(suite, "testcase", classname="files", name=f"file {number}")
+        ElementTree.SubElement(case, "failure", message=error).text = error
+    for question in report.questions:
+        for item in question.items:
+            case = ElementTree.SubElement(
+                suite, "testcase", classname=question.id, name=item.label, file=question.path
+            )
+            if item.status != "ok":
+                message = f"keyed {item.key}, simulation says {item.simulation_says}"
+                failure = ElementTree.SubElement(case, "failure", message=message)
+                failure.text = f"{question.path}:{item.line}: {item.text}\n{item.statement}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
