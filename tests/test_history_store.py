@@ -1,0 +1,305 @@
+"""The history store: recording and reading back, sessions, migrations, refusing foreign files."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from test_history_support import Clock, make_question
+
+from quizengine.history.store import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    HistoryError,
+    HistoryStore,
+    move_aside,
+)
+
+SINGLE = make_question("vanishing-sigmoid", tags=("gradients", "activations"), topic="deep-nets")
+MULTI = make_question("relu-fixes", "multiple", tags=("activations",))
+NUMERIC = make_question("grad-norm", "numeric", topic="deep-nets")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock):
+    with HistoryStore.open(tmp_path / "h.sqlite3", clock=clock) as opened:
+        yield opened
+
+
+def test_answers_are_recorded_and_read_back_after_reopening(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "sub" / "h.sqlite3"  # the parent folder is created too
+    with HistoryStore.open(path, clock=clock) as store:
+        session = store.start_session([SINGLE.id, MULTI.id, NUMERIC.id])
+        recorded = [store.record_answer(session.id, SINGLE, [2], 0.0, 12.5)]
+        clock.advance(seconds=30)
+        recorded.append(store.record_answer(session.id, MULTI, (2, 0), 1.0, 8.0))
+        clock.advance(seconds=30)
+        recorded.append(store.record_answer(session.id, NUMERIC, 2.05, 1.0, 40.25))
+    with HistoryStore.open(path) as store:
+        answers = store.answers()
+    assert answers == recorded
+    single, multi, numeric = answers
+    assert (single.picked, single.value, single.score, single.seconds) == ((2,), None, 0.0, 12.5)
+    assert single.tags == ("gradients", "activations") and single.topic == "deep-nets"
+    assert single.content_hash == SINGLE.content_hash and single.session_id == session.id
+    assert multi.picked == (0, 2)  # stored sorted: a set of choices
+    assert (numeric.picked, numeric.value) == (None, 2.05)
+    assert numeric.answered_at - single.answered_at == clock.now - single.answered_at
+
+
+def test_an_answer_is_committed_before_record_answer_returns(store: HistoryStore) -> None:
+    session = store.start_session([SINGLE.id])
+    store.record_answer(session.id, SINGLE, [0], 1.0, 3.0)
+    # Another connection (another process, in effect) sees it while the store is still open.
+    other = sqlite3.connect(store.path)
+    try:
+        assert other.execute("SELECT question_id, score FROM answers").fetchall() == [
+            (SINGLE.id, 1.0)
+        ]
+    finally:
+        other.close()
+
+
+def test_last_results_and_per_question_answers(store: HistoryStore, clock: Clock) -> None:
+    first = store.start_session([SINGLE.id, MULTI.id])
+    store.record_answer(first.id, SINGLE, [1], 0.0, 5.0)
+    store.record_answer(first.id, MULTI, [0], 0.5, 5.0)
+    clock.advance(days=1)
+    second = store.start_session([SINGLE.id])
+    latest = store.record_answer(second.id, SINGLE, [0], 1.0, 4.0)
+    results = store.last_results()
+    assert results[SINGLE.id] == latest
+    assert results[MULTI.id].score == 0.5
+    assert [a.score for a in store.answers(SINGLE.id)] == [0.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("question", "picked", "score", "seconds", "message"),
+    [
+        (SINGLE, [0], 1.5, 1.0, "score"),
+        (SINGLE, [0], -0.1, 1.0, "score"),
+        (SINGLE, [0], 1.0, -1.0, "seconds"),
+        (SINGLE, [0], 1.0, float("nan"), "seconds"),
+        (SINGLE, [4], 1.0, 1.0, "within 0..3"),
+        (SINGLE, [-1], 1.0, 1.0, "within 0..3"),
+        (MULTI, [1, 1], 1.0, 1.0, "twice"),
+        (SINGLE, 2.0, 1.0, 1.0, "list of indices"),
+        (NUMERIC, [0], 1.0, 1.0, "is a number"),
+        (NUMERIC, float("inf"), 1.0, 1.0, "finite"),
+    ],
+)
+def test_impossible_answers_are_refused_and_not_stored(
+    store: HistoryStore, question, picked, score, seconds, message: str
+) -> None:
+    session = store.start_session([question.id])
+    with pytest.raises(ValueError, match=message):
+        store.record_answer(session.id, question, picked, score, seconds)
+    assert store.answers() == []
+
+
+def test_recording_into_a_closed_or_unknown_session_fails(store: HistoryStore) -> None:
+    session = store.start_session([SINGLE.id])
+    store.finish_session(session.id)
+    with pytest.raises(ValueError, match="is finished"):
+        store.record_answer(session.id, SINGLE, [0], 1.0, 1.0)
+    with pytest.raises(ValueError, match="no session 999"):
+        store.record_answer(999, SINGLE, [0], 1.0, 1.0)
+    with pytest.raises(ValueError, match="no session 999"):
+        store.finish_session(999)
+    assert store.answers() == []
+
+
+def test_unfinished_session_is_the_latest_open_one_with_questions_left(
+    store: HistoryStore, clock: Clock
+) -> None:
+    assert store.unfinished_session() is None
+    older = store.start_session([SINGLE.id, MULTI.id])
+    clock.advance(minutes=1)
+    newer = store.start_session([MULTI.id, NUMERIC.id, SINGLE.id], kind="review")
+    store.record_answer(newer.id, MULTI, [0, 2], 1.0, 9.0)
+
+    found = store.unfinished_session()
+    assert found is not None
+    assert (found.id, found.kind, found.status) == (newer.id, "review", "open")
+    assert found.question_ids == (MULTI.id, NUMERIC.id, SINGLE.id)
+    assert found.answered_ids == (MULTI.id,)
+    assert found.remaining == (NUMERIC.id, SINGLE.id)
+    assert found.started_at == newer.started_at
+
+    store.abandon_session(newer.id)
+    assert store.unfinished_session().id == older.id  # type: ignore[union-attr]
+    store.finish_session(older.id)
+    store.finish_session(older.id)  # twice is harmless
+    assert store.unfinished_session() is None
+    statuses = [(s.id, s.status, s.ended_at is not None) for s in store.sessions()]
+    assert statuses == [(older.id, "finished", True), (newer.id, "abandoned", True)]
+
+
+def test_an_open_session_with_every_question_answered_is_not_offered(store: HistoryStore) -> None:
+    session = store.start_session([SINGLE.id])
+    store.record_answer(session.id, SINGLE, [0], 1.0, 2.0)  # killed before the summary
+    assert store.session(session.id).status == "open"
+    assert store.unfinished_session() is None
+
+
+def test_the_database_is_marked_and_in_wal_mode(store: HistoryStore) -> None:
+    raw = sqlite3.connect(store.path)
+    try:
+        assert raw.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        raw.close()
+
+
+# -- migrations ----------------------------------------------------------------------------
+
+
+def make_v1_database(path: Path) -> None:
+    """A database as quizengine with schema v1 left it, with one session and two answers."""
+    raw = sqlite3.connect(path, isolation_level=None)
+    for statement in MIGRATIONS[0]:
+        raw.execute(statement)
+    raw.execute("PRAGMA user_version = 1")
+    raw.execute(
+        "INSERT INTO sessions (kind, question_ids, started_at) VALUES ('quiz', ?, ?)",
+        (json.dumps([SINGLE.id, NUMERIC.id, MULTI.id]), "2026-01-05T10:00:00.000000+00:00"),
+    )
+    raw.execute(
+        "INSERT INTO answers (session_id, question_id, content_hash, picked, value, score,"
+        " seconds, answered_at) VALUES (1, ?, ?, '[1]', NULL, 0.0, 7.5, ?)",
+        (SINGLE.id, SINGLE.content_hash, "2026-01-05T10:00:10.000000+00:00"),
+    )
+    raw.execute(
+        "INSERT INTO answers (session_id, question_id, content_hash, picked, value, score,"
+        " seconds, answered_at) VALUES (1, ?, ?, NULL, 2.0, 1.0, 30.0, ?)",
+        (NUMERIC.id, NUMERIC.content_hash, "2026-01-05T10:00:50.000000+00:00"),
+    )
+    raw.close()
+
+
+def test_a_v1_database_is_upgraded_with_its_data_kept(tmp_path: Path, clock: Clock) -> None:
+    path = tmp_path / "old.sqlite3"
+    make_v1_database(path)
+    with HistoryStore.open(path, clock=clock) as store:
+        answers = store.answers()
+        assert [(a.question_id, a.picked, a.value, a.score, a.seconds) for a in answers] == [
+            (SINGLE.id, (1,), None, 0.0, 7.5),
+            (NUMERIC.id, None, 2.0, 1.0, 30.0),
+        ]
+        assert [(a.tags, a.topic) for a in answers] == [((), None), ((), None)]
+        resumed = store.unfinished_session()
+        assert resumed is not None and resumed.answered_ids == (SINGLE.id, NUMERIC.id)
+        assert resumed.remaining == (MULTI.id,)
+        # The upgraded schema takes new rows with the v2 columns.
+        session = store.start_session([MULTI.id])
+        store.record_answer(session.id, MULTI, [0, 2], 1.0, 3.0)
+        assert store.answers(MULTI.id)[0].tags == ("activations",)
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        indexes = {r[0] for r in raw.execute("SELECT name FROM sqlite_schema WHERE type='index'")}
+        assert "answers_by_session" in indexes
+    finally:
+        raw.close()
+
+
+# -- files that are not ours ---------------------------------------------------------------
+
+
+def assert_refused_untouched(path: Path, message: str) -> None:
+    before = path.read_bytes()
+    with pytest.raises(HistoryError, match=message) as caught:
+        HistoryStore.open(path)
+    assert "\n" not in str(caught.value)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no -wal/-shm left
+
+
+def test_random_bytes_are_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(os.urandom(8192))
+    assert_refused_untouched(path, "not an SQLite file.*--reset-db")
+
+
+def test_a_damaged_sqlite_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore.open(path) as store:
+        store.start_session([SINGLE.id])
+    data = bytearray(path.read_bytes())
+    data[100:] = os.urandom(len(data) - 100)  # keep the header, scramble every page
+    path.write_bytes(bytes(data))
+    for companion in tmp_path.glob("h.sqlite3-*"):
+        companion.unlink()
+    assert_refused_untouched(path, "is damaged")
+
+
+def test_a_foreign_sqlite_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE notes (body TEXT)")
+    raw.execute("INSERT INTO notes VALUES ('keep me')")
+    raw.commit()
+    raw.close()
+    assert_refused_untouched(path, "another application \\(tables: notes\\)")
+
+
+def test_our_marker_without_our_tables_is_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    raw.execute("PRAGMA user_version = 2")
+    raw.execute("CREATE TABLE sessions (id INTEGER)")
+    raw.commit()
+    raw.close()
+    assert_refused_untouched(path, "missing tables: answers")
+
+
+def test_a_newer_schema_asks_for_an_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore.open(path):
+        pass
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    raw.commit()
+    raw.execute("PRAGMA journal_mode = DELETE")  # fold the WAL in, so only the file remains
+    raw.close()
+    assert_refused_untouched(path, "newer quizengine")
+
+
+def test_an_empty_file_becomes_a_history(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.touch()
+    with HistoryStore.open(path) as store:
+        assert store.answers() == []
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(HistoryError, match="is a directory"):
+        HistoryStore.open(tmp_path)
+
+
+def test_move_aside_keeps_the_old_file_and_its_wal(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_bytes(b"garbage")
+    (tmp_path / "h.sqlite3-wal").write_bytes(b"wal")
+    moved = move_aside(path)
+    assert moved is not None and moved.read_bytes() == b"garbage"
+    assert Path(f"{moved}-wal").read_bytes() == b"wal"
+    assert not path.exists()
+    again = tmp_path / "h.sqlite3"
+    again.write_bytes(b"more garbage")
+    second = move_aside(again)
+    assert second is not None and second != moved and moved.read_bytes() == b"garbage"
+    assert move_aside(tmp_path / "absent.sqlite3") is None
+    with HistoryStore.open(path) as store:  # the path is free for a new history
+        assert store.answers() == []
