@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from importlib import resources
 from pathlib import Path
 
 from quizengine.diagnostics import Diagnostic, QuizFormatError
@@ -22,10 +21,11 @@ def default_bank_path() -> Path:
     """The bundled bank: ``$QUIZENGINE_BANK``, the checkout's quizzes/, or the installed copy."""
     if override := os.environ.get(BANK_ENV):
         return Path(override)
-    checkout = Path(__file__).resolve().parent.parent / "quizzes"
+    package = Path(__file__).resolve().parent
+    checkout = package.parent / "quizzes"
     if checkout.is_dir():
         return checkout
-    return Path(str(resources.files("quizengine.bundled_quizzes")))
+    return package / "bundled_quizzes"  # where pyproject.toml installs quizzes/
 
 
 def question_files(paths: Iterable[Path]) -> Iterator[Path]:
