@@ -22,10 +22,12 @@ from quizengine.frontmatter import FrontmatterError, load_yaml, split_frontmatte
 from quizengine.model import (
     Choice,
     Explanation,
+    MultipleFrontmatter,
     NumericFrontmatter,
     Question,
     Reference,
     SimLink,
+    SingleFrontmatter,
 )
 from quizengine.simlink import SimLinkError, is_sim_href, parse_sim_href
 
@@ -143,7 +145,9 @@ def parse_question(text: str, path: str) -> ParsedQuestion:
 # --- frontmatter ------------------------------------------------------------------------------
 
 
-def _parse_frontmatter(lines: list[str], tokens: list[Token], findings: _Findings):  # type: ignore[no-untyped-def]
+def _parse_frontmatter(
+    lines: list[str], tokens: list[Token], findings: _Findings
+) -> SingleFrontmatter | MultipleFrontmatter | NumericFrontmatter | None:
     try:
         raw = split_frontmatter(lines)
         if raw is None:
