@@ -15,7 +15,7 @@ def _setup(kind: CellKind, gate_bias: float | None = None):
     rng = np.random.default_rng(np.random.SeedSequence(11))
     # A spectral radius above 1 and a non-zero gate bias exercise every term of the recurrence.
     cell = make_cell(kind, N_IN, HIDDEN, SEEDS, rng, spectral_radius=1.3, gate_bias=gate_bias)
-    for value in cell.params.values():
+    for value in cell.params():
         value += 0.1 * rng.standard_normal(value.shape)  # break the structure of the init
     x = rng.standard_normal((STEPS, SEEDS, BATCH, N_IN))
     weights = rng.standard_normal((STEPS, SEEDS, BATCH, HIDDEN))  # L = sum(weights * h)
@@ -55,9 +55,11 @@ def test_backward_matches_finite_differences(kind: CellKind) -> None:
         return _loss(cell, x, weights)
 
     assert _relative_error(dx, _numeric(f, x)) < 1e-6
-    for name, value in cell.params.items():
-        assert cell.grads[name].shape == value.shape
-        assert _relative_error(cell.grads[name], _numeric(f, value)) < 1e-6, name
+    for name, value in cell.weights.items():
+        grad = cell.weight_grads[name]
+        assert grad.shape == value.shape
+        assert _relative_error(grad, _numeric(f, value)) < 1e-6, name
+    assert all(g is cell.weight_grads[k] for g, k in zip(cell.grads(), cell.weights, strict=True))
 
 
 @pytest.mark.parametrize("kind", CELL_KINDS)
@@ -83,12 +85,12 @@ def test_seeds_are_independent() -> None:
 def test_init_spectral_radius_and_gate_biases() -> None:
     rng = np.random.default_rng(0)
     lstm = make_cell("lstm", 3, 5, 2, rng, spectral_radius=1.5)
-    forget = lstm.params["b"][:, 5:10]
-    assert np.all(forget == 1.0) and np.count_nonzero(lstm.params["b"]) == forget.size
-    block = lstm.params["wh"][1][:, 5:10]  # seed 1, forget-gate recurrent block
+    forget = lstm.weights["b"][..., 5:10]
+    assert np.all(forget == 1.0) and np.count_nonzero(lstm.weights["b"]) == forget.size
+    block = lstm.weights["wh"][1][:, 5:10]  # seed 1, forget-gate recurrent block
     assert np.allclose(np.abs(np.linalg.eigvals(block)), 1.5)
     gru = make_cell("gru", 3, 5, 2, rng)
-    assert not np.any(gru.params["b"])
+    assert not np.any(gru.weights["b"])
     with pytest.raises(ValueError, match="no gate"):
         make_cell("rnn", 3, 5, 2, rng, gate_bias=1.0)
 

@@ -6,10 +6,11 @@ networks. ``forward(x)`` returns every hidden state, ``(T, S, B, H)``, and cache
 what the backward pass needs; ``backward(dh)`` takes the loss gradient with
 respect to each of those hidden states (zeros where the loss does not look),
 runs backpropagation through time, returns ``dL/dx`` shaped like ``x`` and stores
-parameter gradients in ``grads``, shaped like ``params``.
+parameter gradients shaped like the parameters. As for the layers in
+:mod:`simulations.nn.layers`, ``params()`` and ``grads()`` list them in the same order.
 
 Parameters, for G gate blocks (RNN 1, GRU 3, LSTM 4) of width H each:
-``wx`` (S, n_in, G*H), ``wh`` (S, H, G*H), ``b`` (S, G*H). The initial state is zero.
+``wx`` (S, n_in, G*H), ``wh`` (S, H, G*H), ``b`` (S, 1, G*H). The initial state is zero.
 """
 
 from __future__ import annotations
@@ -52,23 +53,38 @@ class _Cell:
         width = self.gates * hidden
         if wx.shape[::2] != (seeds, width) or wh.shape != (seeds, hidden, width):
             raise ValueError(f"weights do not fit {self.gates} gate block(s) of width {hidden}")
-        if b.shape != (seeds, width):
-            raise ValueError(f"bias must be ({seeds}, {width}), got {b.shape}")
+        if b.shape != (seeds, 1, width):
+            raise ValueError(f"bias must be ({seeds}, 1, {width}), got {b.shape}")
         self.hidden = hidden
-        self.params: dict[str, np.ndarray] = {"wx": wx, "wh": wh, "b": b}
-        self.grads: dict[str, np.ndarray] = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.weights: dict[str, np.ndarray] = {"wx": wx, "wh": wh, "b": b}
+        self.weight_grads = {name: np.zeros_like(value) for name, value in self.weights.items()}
+
+        self._cache: tuple[np.ndarray, ...] | None = None
+
+    def params(self) -> list[np.ndarray]:
+        return list(self.weights.values())
+
+    def grads(self) -> list[np.ndarray]:
+        return list(self.weight_grads.values())
+
+    def _cached(self) -> tuple[np.ndarray, ...]:
+        if self._cache is None:
+            raise RuntimeError("backward before forward")
+        return self._cache
 
     def _input_part(self, x: np.ndarray) -> np.ndarray:
         """x W_x + b for every time step at once: (T, S, B, G*H)."""
-        _check_input(x, self.params["wx"])
-        return x @ self.params["wx"] + self.params["b"][:, None, :]
+        _check_input(x, self.weights["wx"])
+        return x @ self.weights["wx"] + self.weights["b"]
 
-    def _store_grads(self, x: np.ndarray, h_prev: np.ndarray, dgx: np.ndarray, dgh: np.ndarray):
+    def _store_grads(
+        self, x: np.ndarray, h_prev: np.ndarray, dgx: np.ndarray, dgh: np.ndarray
+    ) -> np.ndarray:
         """Parameter gradients from the per-step pre-activation gradients; returns dL/dx."""
-        self.grads["wx"] = _sum_outer(x, dgx)
-        self.grads["wh"] = _sum_outer(h_prev, dgh)
-        self.grads["b"] = dgx.sum(axis=(0, 2))
-        return dgx @ self.params["wx"].transpose(0, 2, 1)
+        self.weight_grads["wx"] = _sum_outer(x, dgx)
+        self.weight_grads["wh"] = _sum_outer(h_prev, dgh)
+        self.weight_grads["b"] = dgx.sum(axis=(0, 2))[:, None, :]
+        return dgx @ self.weights["wx"].transpose(0, 2, 1)
 
 
 class RNN(_Cell):
@@ -78,7 +94,7 @@ class RNN(_Cell):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         gx = self._input_part(x)
-        wh = self.params["wh"]
+        wh = self.weights["wh"]
         h = np.zeros((x.shape[0] + 1, *gx.shape[1:]))
         for t in range(x.shape[0]):
             h[t + 1] = np.tanh(gx[t] + h[t] @ wh)
@@ -86,8 +102,8 @@ class RNN(_Cell):
         return h[1:]
 
     def backward(self, dh_out: np.ndarray) -> np.ndarray:
-        x, h = self._cache
-        wh_t = self.params["wh"].transpose(0, 2, 1)
+        x, h = self._cached()
+        wh_t = self.weights["wh"].transpose(0, 2, 1)
         dpre = np.empty_like(dh_out)
         carry = np.zeros_like(dh_out[0])
         for t in reversed(range(x.shape[0])):
@@ -108,7 +124,7 @@ class LSTM(_Cell):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         gx = self._input_part(x)
-        wh, n = self.params["wh"], self.hidden
+        wh, n = self.weights["wh"], self.hidden
         steps = x.shape[0]
         h = np.zeros((steps + 1, *gx.shape[1:-1], n))
         c = np.zeros_like(h)
@@ -125,8 +141,8 @@ class LSTM(_Cell):
         return h[1:]
 
     def backward(self, dh_out: np.ndarray) -> np.ndarray:
-        x, h, c, acts = self._cache
-        wh_t = self.params["wh"].transpose(0, 2, 1)
+        x, h, c, acts = self._cached()
+        wh_t = self.weights["wh"].transpose(0, 2, 1)
         dpre = np.empty_like(acts)
         dh_carry = np.zeros_like(dh_out[0])
         dc_carry = np.zeros_like(dh_out[0])
@@ -161,7 +177,7 @@ class GRU(_Cell):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         gx = self._input_part(x)
-        wh, n = self.params["wh"], self.hidden
+        wh, n = self.weights["wh"], self.hidden
         steps = x.shape[0]
         h = np.zeros((steps + 1, *gx.shape[1:-1], n))
         acts = np.empty_like(gx)  # r, z, candidate
@@ -177,8 +193,8 @@ class GRU(_Cell):
         return h[1:]
 
     def backward(self, dh_out: np.ndarray) -> np.ndarray:
-        x, h, acts, gh_n = self._cache
-        wh_t = self.params["wh"].transpose(0, 2, 1)
+        x, h, acts, gh_n = self._cached()
+        wh_t = self.weights["wh"].transpose(0, 2, 1)
         dgx = np.empty_like(acts)
         dgh = np.empty_like(acts)
         carry = np.zeros_like(dh_out[0])
@@ -233,9 +249,9 @@ def make_cell(
     wx = rng.standard_normal((seeds, n_in, cls.gates * hidden)) / np.sqrt(n_in)
     blocks = spectral_radius * orthogonal(rng, (seeds, cls.gates, hidden, hidden))
     wh = blocks.transpose(0, 2, 1, 3).reshape(seeds, hidden, cls.gates * hidden)
-    b = np.zeros((seeds, cls.gates * hidden))
+    b = np.zeros((seeds, 1, cls.gates * hidden))
     if kind == "lstm":
-        b[:, hidden : 2 * hidden] = 1.0 if gate_bias is None else gate_bias
+        b[..., hidden : 2 * hidden] = 1.0 if gate_bias is None else gate_bias
     elif kind == "gru":
-        b[:, hidden : 2 * hidden] = 0.0 if gate_bias is None else gate_bias
+        b[..., hidden : 2 * hidden] = 0.0 if gate_bias is None else gate_bias
     return cls(wx, wh, b)
