@@ -28,6 +28,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from simulations.base import Claim, Experiment, Params, Result
+from simulations.nn import make_rng
 from simulations.nn.optim import SGD, clip_by_global_norm, global_norm
 from simulations.nn.recurrent import Cell, make_cell
 
@@ -132,7 +133,7 @@ def _median(values: np.ndarray) -> float:
 
 
 def run(params: RnnBpttParams, seed: int) -> Result:
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
+    rng = make_rng(seed)
     p = params
     # Data and readout first, so they are the same for every cell kind.
     x = rng.standard_normal((p.steps, p.seeds, p.batch, p.inputs))

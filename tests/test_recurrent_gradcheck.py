@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulations.nn.recurrent import CELL_KINDS, CellKind, make_cell, orthogonal
+from simulations.nn.recurrent import CELL_KINDS, CellKind, make_cell
 
 STEPS, SEEDS, BATCH, N_IN, HIDDEN = 5, 2, 3, 3, 4
 EPS = 1e-6
@@ -93,11 +93,6 @@ def test_init_spectral_radius_and_gate_biases() -> None:
     assert not np.any(gru.weights["b"])
     with pytest.raises(ValueError, match="no gate"):
         make_cell("rnn", 3, 5, 2, rng, gate_bias=1.0)
-
-
-def test_orthogonal_is_orthogonal() -> None:
-    q = orthogonal(np.random.default_rng(1), (3, 6, 6))
-    assert np.allclose(q @ q.transpose(0, 2, 1), np.eye(6))
 
 
 def test_bad_input_shape_is_a_clear_error() -> None:

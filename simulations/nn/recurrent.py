@@ -19,13 +19,11 @@ from typing import Literal
 
 import numpy as np
 
+from simulations.nn.activations import sigmoid as _sigmoid
+from simulations.nn.init import lecun, orthogonal
+
 CellKind = Literal["rnn", "lstm", "gru"]
 CELL_KINDS: tuple[CellKind, ...] = ("rnn", "lstm", "gru")
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    # The tanh form never overflows, unlike 1 / (1 + exp(-x)) for large negative x.
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
 def _sum_outer(a: np.ndarray, d: np.ndarray) -> np.ndarray:
@@ -214,15 +212,6 @@ CELLS: dict[CellKind, type[_Cell]] = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
 Cell = RNN | LSTM | GRU
 
 
-def orthogonal(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    """Random orthogonal square matrices, batched over leading axes (QR of a Gaussian).
-
-    The sign fix makes the distribution uniform (Haar) over orthogonal matrices.
-    """
-    q, r = np.linalg.qr(rng.standard_normal(shape))
-    return q * np.sign(np.diagonal(r, axis1=-2, axis2=-1))[..., None, :]
-
-
 def make_cell(
     kind: CellKind,
     n_in: int,
@@ -246,8 +235,8 @@ def make_cell(
     cls = CELLS[kind]
     if kind == "rnn" and gate_bias is not None:
         raise ValueError("a plain RNN has no gate to bias")
-    wx = rng.standard_normal((seeds, n_in, cls.gates * hidden)) / np.sqrt(n_in)
-    blocks = spectral_radius * orthogonal(rng, (seeds, cls.gates, hidden, hidden))
+    wx = lecun(rng, (seeds, n_in, cls.gates * hidden), np.float64)
+    blocks = spectral_radius * orthogonal(rng, (seeds, cls.gates, hidden, hidden), np.float64)
     wh = blocks.transpose(0, 2, 1, 3).reshape(seeds, hidden, cls.gates * hidden)
     b = np.zeros((seeds, 1, cls.gates * hidden))
     if kind == "lstm":
