@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 from quizengine.model import Choice, Explanation, NumericAnswer, Question
 
@@ -53,3 +54,66 @@ class Clock:
     def advance(self, **delta: float) -> dt.datetime:
         self.now += dt.timedelta(**delta)
         return self.now
+
+
+BANK_FILES = {
+    "sigmoid-slope.md": """---
+id: sigmoid-slope
+type: single
+tags: [activations]
+topic: vanishing gradients
+---
+# The sigmoid's slope
+
+What is the largest value the derivative of the logistic sigmoid takes?
+
+- [ ] 1
+- [x] 0.25
+- [ ] 0.5
+
+## Answer
+
+It peaks at 0, where it is 0.25.
+""",
+    "remedies.md": """---
+id: remedies
+type: multiple
+tags: [activations, initialization]
+topic: vanishing gradients
+---
+# Remedies
+
+Which changes help a deep sigmoid network train?
+
+- [x] ReLU activations
+- [x] He initialization
+- [ ] More layers
+
+## Answer
+
+More layers make it worse.
+""",
+    "chain-bound.md": """---
+id: chain-bound
+type: numeric
+tags: [initialization]
+topic: bounds
+answer: {value: 0.0625, abs_tol: 0.001}
+---
+# Two sigmoids
+
+What bounds the product of two sigmoid derivatives?
+
+## Answer
+
+0.25 squared.
+""",
+}
+
+
+def write_bank(folder: Path) -> Path:
+    """A three-question bank (single, multiple, numeric) in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in BANK_FILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
