@@ -27,6 +27,7 @@ left byte-for-byte untouched. WAL mode and a busy timeout let two instances shar
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import sqlite3
@@ -499,6 +500,12 @@ def _validate_answer(
     return indices, None
 
 
+@functools.lru_cache(maxsize=4096)
+def _json_tuple(text: str) -> tuple[Any, ...]:
+    # The same few tag lists and choice sets recur in thousands of rows: parse each once.
+    return tuple(json.loads(text))
+
+
 def _record_from_row(row: tuple[Any, ...]) -> AnswerRecord:
     (
         rid,
@@ -518,11 +525,11 @@ def _record_from_row(row: tuple[Any, ...]) -> AnswerRecord:
         session_id=session_id,
         question_id=question_id,
         content_hash=content_hash,
-        picked=None if picked is None else tuple(json.loads(picked)),
+        picked=None if picked is None else _json_tuple(picked),
         value=value,
         score=score,
         seconds=seconds,
         answered_at=_parse_stamp(answered_at),
-        tags=tuple(json.loads(tags)),
+        tags=_json_tuple(tags),
         topic=topic,
     )
