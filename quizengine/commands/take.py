@@ -1,0 +1,74 @@
+"""``quizengine take [PATH ...] [--tag T] [--shuffle] [--seed N] [--db PATH]``: the quiz TUI."""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING
+
+from quizengine.cli import EXIT_OK, UsageError
+from quizengine.history.options import add_bank_arguments, add_db_arguments
+
+if TYPE_CHECKING:
+    from quizengine.tui.app import QuizApp
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "take",
+        help="take quizzes in the terminal (the default command)",
+        description="Open the quiz TUI on the bundled bank or the given files and folders: "
+        "browse and filter the questions, answer, see why, run the experiments behind the "
+        "answers. Every answer is saved to your history as soon as you submit it.",
+    )
+    add_bank_arguments(parser)
+    parser.add_argument(
+        "--shuffle", action="store_true", help="shuffle the questions and their choices"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=None, metavar="N", help="seed of --shuffle (default: random)"
+    )
+    add_db_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def build_app(args: argparse.Namespace) -> QuizApp:
+    """The app the arguments ask for; UsageError for a missing path, unknown tag or bad database."""
+    from quizengine.bank import load_bank
+    from quizengine.history.options import open_history
+    from quizengine.model import Bank
+    from quizengine.tui.app import QuizApp
+
+    for path in args.paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+    bank = load_bank(args.paths or None)
+    if args.tag:
+        known = {tag for q in bank.questions for tag in q.tags}
+        if unknown := [t for t in args.tag if t not in known]:
+            raise UsageError(
+                f"no question has the tag {', '.join(map(repr, unknown))}; "
+                f"tags: {', '.join(sorted(known)) or 'none'}"
+            )
+        wanted = set(args.tag)
+        bank = Bank(
+            questions=[q for q in bank.questions if wanted & set(q.tags)],
+            diagnostics=bank.diagnostics,
+            files=bank.files,
+        )
+    seed = args.seed
+    if seed is None:
+        import secrets
+
+        seed = secrets.randbelow(2**31)
+    store = open_history(args)
+    return QuizApp(bank, store=store, shuffle=args.shuffle, seed=seed)
+
+
+def run(args: argparse.Namespace) -> int:
+    app = build_app(args)
+    try:
+        app.run()
+    finally:
+        if app.store is not None:
+            app.store.close()
+    return EXIT_OK if app.return_code in (None, 0) else int(app.return_code)

@@ -1,0 +1,263 @@
+"""The quizengine app: wires the screens together and keeps the quiz and the history in step.
+
+The screens announce what the learner did with messages (``BrowserScreen.Start``,
+``QuestionScreen.Submitted``, ``Navigate``, ``OpenSimulation``, ``SummaryScreen.Retry``...);
+the app changes screens, scores and records. Nothing here imports numpy or the simulations:
+the simulation panel loads them inside its worker, so start-up stays quick.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from quizengine.model import Bank, Question
+from quizengine.tui.browser import BrowserScreen, Standing
+from quizengine.tui.feedback import FeedbackScreen, OpenSimulation
+from quizengine.tui.help import HelpScreen
+from quizengine.tui.question import Navigate, QuestionScreen
+from quizengine.tui.quiz import Attempt, Quiz, make_items
+from quizengine.tui.resume import ResumeScreen
+from quizengine.tui.summary import SummaryScreen
+
+if TYPE_CHECKING:
+    from quizengine.history import HistoryStore, Session
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class QuizApp(App[None]):
+    """Take quizzes in the terminal."""
+
+    CSS_PATH = "quizengine.tcss"
+    TITLE = "quizengine"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        # Textual's own ctrl+q is a priority binding that hides the browser's shown one.
+        Binding("ctrl+q", "quit", "Quit", show=False),
+    ]
+
+    def __init__(
+        self,
+        bank: Bank,
+        *,
+        store: HistoryStore | None = None,
+        shuffle: bool = False,
+        seed: int = 0,
+        query: str = "",
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
+        """``clock`` gives timestamps and durations; tests pass a fixed one for stable screens."""
+        super().__init__()
+        self.bank = bank
+        self.store = store
+        self.shuffle = shuffle
+        self.seed = seed
+        self.query_text = query
+        self.clock = clock
+        self.quiz: Quiz | None = None
+
+    # -- start-up ----------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[None]:
+        return BrowserScreen(
+            self.bank.questions, self.bank.diagnostics, now=self.clock(), query=self.query_text
+        )
+
+    def on_mount(self) -> None:
+        if self.store is None:
+            return
+        self.refresh_standings()
+        self._offer_resume()
+
+    def _seconds(self) -> float:
+        return self.clock().timestamp()
+
+    @property
+    def browser(self) -> BrowserScreen:
+        screen = self.screen_stack[0]
+        assert isinstance(screen, BrowserScreen)
+        return screen
+
+    @work(thread=True, exclusive=True, group="standings", exit_on_error=False)
+    def refresh_standings(self) -> None:
+        """Last results and due dates from the history, off the UI thread (FSRS replays)."""
+        assert self.store is not None
+        now = self.clock()
+        last = self.store.last_results()
+        plan = self.store.schedule(self.bank.questions, now)
+        standings = {
+            q.id: Standing(
+                last_score=last[q.id].score if q.id in last else None, due=plan[q.id].due
+            )
+            for q in self.bank.questions
+        }
+        self.call_from_thread(self.browser.update_standings, standings, now)
+
+    def _offer_resume(self) -> None:
+        assert self.store is not None
+        session = self.store.unfinished_session()
+        if session is None:
+            return
+        known = [qid for qid in session.question_ids if qid in self._by_id]
+        if not [qid for qid in session.remaining if qid in self._by_id]:
+            return  # the questions left were removed from the bank: nothing to resume
+        when = session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        answered = len(set(session.answered_ids) & set(known))
+        text = (
+            f"A quiz started {when} was left unfinished: {answered} of {len(known)} "
+            "questions answered. Resume it?"
+        )
+        self.push_screen(ResumeScreen(text), partial(self._resume_answered, session))
+
+    def _resume_answered(self, session: Session, resume: bool | None) -> None:
+        assert self.store is not None
+        if not resume:
+            self._history(self.store.abandon_session, session.id)
+            return
+        questions = [self._by_id[qid] for qid in session.question_ids if qid in self._by_id]
+        items = make_items(questions, shuffle=self.shuffle, seed=self.seed, keep_order=True)
+        quiz = Quiz(items, started_at=self._seconds())
+        quiz.session_id = session.id
+        records = [r for r in self.store.answers() if r.session_id == session.id]
+        positions = {item.question.id: i for i, item in enumerate(items)}
+        for record in records:  # a retried question keeps its latest answer
+            if (i := positions.get(record.question_id)) is not None:
+                response = items[i].shown_response(record.picked, record.value)
+                quiz.attempts[i] = Attempt(response, record.score, record.seconds)
+        # Count the time already spent, so the summary's total covers the whole sitting.
+        quiz.started_at -= sum(a.seconds for a in quiz.attempts.values())
+        quiz.show(quiz.next_unanswered() or 0, self._seconds())
+        self.quiz = quiz
+        self._show_quiz_screen()
+
+    @property
+    def _by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.bank.questions}
+
+    # -- the quiz ----------------------------------------------------------------------------
+    @on(BrowserScreen.Start)
+    def _start(self, message: BrowserScreen.Start) -> None:
+        self.start_quiz(message.questions, kind=message.kind)
+
+    def start_quiz(self, questions: Sequence[Question], kind: str = "quiz") -> None:
+        items = make_items(questions, shuffle=self.shuffle, seed=self.seed)
+        quiz = Quiz(items, started_at=self._seconds())
+        if self.store is not None:
+            session = self._history(self.store.start_session, [i.question.id for i in items], kind)
+            quiz.session_id = session.id if session is not None else None
+        self.quiz = quiz
+        self._show_quiz_screen()
+
+    def _show_quiz_screen(self) -> None:
+        quiz = self.quiz
+        assert quiz is not None
+        screen = QuestionScreen(quiz) if quiz.attempt is None else FeedbackScreen(quiz)
+        if isinstance(self.screen, BrowserScreen):
+            self.push_screen(screen)
+        else:
+            self.switch_screen(screen)
+
+    @on(QuestionScreen.Submitted)
+    def _submitted(self, message: QuestionScreen.Submitted) -> None:
+        quiz = self.quiz
+        assert quiz is not None
+        attempt = quiz.submit(message.response, self._seconds())
+        if self.store is not None and quiz.session_id is not None:
+            answer = (
+                float(attempt.response)
+                if isinstance(attempt.response, float)
+                else quiz.picked_in_file_order(attempt)
+            )
+            self._history(
+                self.store.record_answer,
+                quiz.session_id,
+                quiz.item.original,
+                answer,
+                attempt.score,
+                attempt.seconds,
+            )
+        self._show_quiz_screen()
+
+    @on(Navigate)
+    def _navigate(self, message: Navigate) -> None:
+        quiz = self.quiz
+        assert quiz is not None
+        if message.index >= len(quiz.items):
+            self._finish()
+        elif message.index >= 0:
+            quiz.show(message.index, self._seconds())
+            self._show_quiz_screen()
+
+    def _finish(self) -> None:
+        quiz = self.quiz
+        assert quiz is not None
+        now = self._seconds()
+        quiz.finish(now)
+        if self.store is not None and quiz.session_id is not None:
+            self._history(self.store.finish_session, quiz.session_id)
+        self.switch_screen(SummaryScreen(quiz, now))
+
+    @on(SummaryScreen.Retry)
+    def _retry(self) -> None:
+        assert self.quiz is not None
+        self.start_quiz(self.quiz.to_retry(), kind="retry")
+
+    @on(SummaryScreen.Back)
+    def _back(self) -> None:
+        self.quiz = None
+        self.pop_screen()
+        if self.store is not None:
+            self.refresh_standings()
+
+    @on(OpenSimulation)
+    def _open_simulation(self, message: OpenSimulation) -> None:
+        from quizengine.tui.simulation import SimulationScreen  # plotext loads on first use
+
+        self.push_screen(SimulationScreen(message.link, message.question.sim_links))
+
+    def _history(self, method: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R | None:
+        """Call the history store; a failure is shown, never a crash (the quiz goes on)."""
+        from quizengine.history import HistoryError
+
+        try:
+            return method(*args, **kwargs)
+        except HistoryError as error:
+            self.notify(f"Not saved to the history: {error}", severity="error", timeout=10)
+            return None
+
+    # -- keys everywhere ---------------------------------------------------------------------
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers every action the current screen has a key for, with that key."""
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not (binding.show and binding.description and active.enabled):
+                continue
+            if binding.action in seen or binding.action in ("quit", "app.quit"):
+                continue  # Quit is a system command already
+            seen.add(binding.action)
+            shown = binding.key_display or self.get_key_display(binding.replace(key=key))
+            yield SystemCommand(
+                binding.description,
+                f"key: {shown}",
+                partial(self.run_action, binding.action, active.node),
+            )

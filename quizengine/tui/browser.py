@@ -1,0 +1,256 @@
+"""The bank browser: every question with its last result, a filter, and ways to start a quiz."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from quizengine.diagnostics import Diagnostic
+from quizengine.model import Question
+from quizengine.tui.quiz import format_score
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the history knows about a question: the last score and when it is due again."""
+
+    last_score: float | None = None
+    due: dt.datetime | None = None
+
+
+def matches(question: Question, query: str) -> bool:
+    """Every word of ``query`` must match: ``#tag`` a tag's start, other words anywhere in the
+    title, id, topic, tags or difficulty (case-insensitive)."""
+    tags = [tag.lower() for tag in question.tags]
+    haystack = " ".join(
+        [question.title, question.id, question.topic or "", question.difficulty, *tags]
+    ).lower()
+    for word in query.lower().split():
+        if word.startswith("#"):
+            if not any(tag.startswith(word[1:]) for tag in tags):
+                return False
+        elif word not in haystack:
+            return False
+    return True
+
+
+def due_label(due: dt.datetime | None, now: dt.datetime) -> str:
+    """``now``, ``in 3d``, ``in 5h``, or empty when never answered."""
+    if due is None:
+        return ""
+    seconds = (due - now).total_seconds()
+    if seconds <= 0:
+        return "now"
+    if seconds < 3600:
+        return f"in {max(1, int(seconds // 60))}m"
+    if seconds < 86400:
+        return f"in {int(seconds // 3600)}h"
+    return f"in {int(seconds // 86400)}d"
+
+
+class FilterInput(Input):
+    """The filter box; Enter starts every question it shows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.start_shown", "Start shown"),
+        Binding("escape", "clear", "Clear filter", show=False),
+        Binding("down", "screen.focus_table", "Choose one", key_display="↓"),
+    ]
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return character != "?" and super().check_consume_key(key, character)  # ? is help
+
+    def action_clear(self) -> None:
+        self.value = ""
+
+
+class QuestionTable(DataTable[str]):
+    """The questions; Enter starts the highlighted one alone."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.start_one", "Start this one"),
+        Binding("slash", "screen.focus_filter", "Filter", key_display="/"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row == 0:  # above the first row is the filter
+            self.screen.query_one(FilterInput).focus()
+        else:
+            super().action_cursor_up()
+
+
+class BrowserScreen(Screen[None]):
+    """Pick what to practise."""
+
+    HELP = """\
+## Bank browser
+
+Type to filter: every word must appear in the title, id, topic, tags or difficulty;
+`#word` matches tags that start with it. **Enter** in the filter starts a quiz of every question
+shown; **↓** moves to the list, where **Enter** starts one question alone. **Ctrl+T** steps the
+filter through the tags. *Last* is your latest score and *Due* when the question is up for review.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+t", "next_tag", "By tag"),
+        Binding("ctrl+r", "review", "Review due"),
+        Binding("ctrl+q", "app.quit", "Quit"),
+    ]
+
+    class Start(Message):
+        """Start a quiz on these questions."""
+
+        def __init__(self, questions: list[Question], kind: str = "quiz") -> None:
+            super().__init__()
+            self.questions = questions
+            self.kind = kind
+            """"quiz", or "review" for the questions due (the history keeps the difference)."""
+
+    def __init__(
+        self,
+        questions: Sequence[Question],
+        diagnostics: Sequence[Diagnostic] = (),
+        standings: Mapping[str, Standing] | None = None,
+        *,
+        now: dt.datetime,
+        query: str = "",
+    ) -> None:
+        super().__init__()
+        self.questions = list(questions)
+        self.errors = [d for d in diagnostics if d.severity == "error"]
+        self.standings = dict(standings or {})
+        self.now = now
+        self.initial_query = query
+        self.shown: list[Question] = []
+        self.tags = sorted({tag for q in self.questions for tag in q.tags})
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield FilterInput(
+            self.initial_query,
+            placeholder="Type to filter (#tag for a tag)…",
+            id="filter",
+            compact=True,
+        )
+        yield QuestionTable(id="questions", cursor_type="row", zebra_stripes=True)
+        yield Static(id="counts")
+        if self.errors:
+            with VerticalScroll(id="load-errors"):
+                yield Static(self._errors_content())
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "bank"
+        table = self.query_one(QuestionTable)
+        # 80 columns: the widths below, one cell of padding each side, and a scrollbar.
+        table.add_column("Title", width=32, key="title")
+        table.add_column("Tags", width=17, key="tags")
+        table.add_column("Level", width=6, key="level")
+        table.add_column("Last", width=4, key="last")
+        table.add_column("Due", width=6, key="due")
+        self._refill(self.initial_query)
+        self.query_one(FilterInput).focus()
+
+    def update_standings(self, standings: Mapping[str, Standing], now: dt.datetime) -> None:
+        """New results from the history (after a quiz): redraw the Last and Due columns."""
+        self.standings = dict(standings)
+        self.now = now
+        self._refill(self.query_one(FilterInput).value)
+        self.refresh_bindings()  # "Review due" appears once something is due
+
+    def _errors_content(self) -> Content:
+        files = len({d.path for d in self.errors})
+        head = f"{files} file{'s' if files != 1 else ''} failed to load:\n"
+        return Content.assemble((head, "bold $error"), "\n".join(str(d) for d in self.errors))
+
+    def _refill(self, query: str) -> None:
+        table = self.query_one(QuestionTable)
+        table.clear()
+        self.shown = [q for q in self.questions if matches(q, query)]
+        for question in self.shown:
+            standing = self.standings.get(question.id, Standing())
+            last = "" if standing.last_score is None else format_score(standing.last_score)
+            table.add_row(
+                question.title,
+                ", ".join(question.tags),
+                question.difficulty,
+                last,
+                due_label(standing.due, self.now),
+                key=question.id,
+            )
+        total = len(self.questions)
+        self.query_one("#counts", Static).update(
+            f"{len(self.shown)} of {total} question{'s' if total != 1 else ''} shown"
+        )
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._refill(event.value)
+
+    def action_start_shown(self) -> None:
+        if not self.shown:
+            self.notify("No question matches the filter.", severity="warning")
+            return
+        self.post_message(self.Start(list(self.shown)))
+
+    def action_start_one(self) -> None:
+        table = self.query_one(QuestionTable)
+        if self.shown:
+            self.post_message(self.Start([self.shown[table.cursor_row]]))
+
+    @on(DataTable.RowSelected, "#questions")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # a mouse click or Enter on a row: start that question
+        self.action_start_one()
+
+    def due_questions(self) -> list[Question]:
+        """Questions whose review date has come, most overdue first."""
+        due = [
+            (standing.due, i, q)
+            for i, q in enumerate(self.questions)
+            if (standing := self.standings.get(q.id)) and standing.due and standing.due <= self.now
+        ]
+        return [q for _, _, q in sorted(due)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review":
+            return bool(self.due_questions())
+        return True
+
+    def action_review(self) -> None:
+        self.post_message(self.Start(self.due_questions(), kind="review"))
+
+    def action_focus_table(self) -> None:
+        if self.shown:
+            self.query_one(QuestionTable).focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one(FilterInput).focus()
+
+    def action_next_tag(self) -> None:
+        """Step the filter through ``#tag`` for each tag, then back to everything."""
+        if not self.tags:
+            self.notify("No question has tags.", severity="warning")
+            return
+        filter_input = self.query_one(FilterInput)
+        current = filter_input.value.strip()
+        choices = [f"#{tag}" for tag in self.tags] + [""]
+        following = (
+            choices[(choices.index(current) + 1) % len(choices)]
+            if current in choices
+            else choices[0]
+        )
+        filter_input.value = following
+        filter_input.cursor_position = len(following)

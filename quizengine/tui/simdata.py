@@ -1,0 +1,185 @@
+"""What the simulation panel needs from an experiment, as plain data: no Textual, no numpy.
+
+The panel's worker calls :func:`run_simulation` in a thread; importing the simulations (and so
+numpy) happens there, never on the start-up path.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, get_args, get_origin
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from simulations.base import Result
+
+ParamKind = Literal["choice", "int", "float", "text"]
+# Compared against when the link does not say: the remedy most questions are about.
+PREFERRED_COMPARISON = {"activation": "relu", "init": "he", "cell": "lstm"}
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter of an experiment, as a form field."""
+
+    name: str
+    kind: ParamKind
+    default: str
+    options: tuple[str, ...] = ()
+    description: str = ""
+
+
+def param_text(value: object) -> str:
+    """A parameter value as a form and a link write it (``true``, not ``True``)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def param_specs(model: type[BaseModel]) -> list[ParamSpec]:
+    """Form fields from a pydantic Params model: Literal and bool become choices."""
+    specs = []
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        default = "" if field.is_required() else param_text(field.default)
+        description = field.description or ""
+        if get_origin(annotation) is Literal:
+            options = tuple(param_text(a) for a in get_args(annotation))
+            specs.append(ParamSpec(name, "choice", default, options, description))
+        elif annotation is bool:
+            specs.append(ParamSpec(name, "choice", default, ("false", "true"), description))
+        elif annotation is int:
+            specs.append(ParamSpec(name, "int", default, (), description))
+        elif annotation is float:
+            specs.append(ParamSpec(name, "float", default, (), description))
+        else:
+            specs.append(ParamSpec(name, "text", default, (), description))
+    return specs
+
+
+def default_comparison(specs: Sequence[ParamSpec], values: Mapping[str, str]) -> dict[str, str]:
+    """A second configuration worth plotting next to ``values``: one choice changed.
+
+    The activation (then init, then cell) is preferred, switched to the usual remedy (ReLU, He,
+    LSTM), or, when that is the current value already, to the first other option.
+    """
+    choices = {s.name: s for s in specs if s.kind == "choice" and len(s.options) > 1}
+    ordered = [n for n in PREFERRED_COMPARISON if n in choices] + [
+        n for n in choices if n not in PREFERRED_COMPARISON
+    ]
+    for name in ordered:
+        spec = choices[name]
+        current = values.get(name, spec.default)
+        preferred = PREFERRED_COMPARISON.get(name)
+        if preferred in spec.options and preferred != current:
+            return {name: preferred}
+        for option in spec.options:
+            if option != current:
+                return {name: option}
+    return {}
+
+
+def parse_overrides(text: str) -> dict[str, str]:
+    """``activation=relu depth=10`` (or joined by ``&``) → a dict; ValueError names a bad pair."""
+    overrides: dict[str, str] = {}
+    for pair in text.replace("&", " ").split():
+        key, sep, value = pair.partition("=")
+        if not sep or not key or not value:
+            raise ValueError(
+                f"write the comparison as key=value pairs, e.g. activation=relu (got {pair!r})"
+            )
+        overrides[key] = value
+    return overrides
+
+
+def format_overrides(overrides: Mapping[str, object]) -> str:
+    return " ".join(f"{k}={param_text(v)}" for k, v in overrides.items())
+
+
+def config_label(params: Mapping[str, object], keys: Sequence[str]) -> str:
+    """``activation=sigmoid``: a run's values of the keys its comparison changes."""
+    return format_overrides({k: params.get(k) for k in keys}) or "this run"
+
+
+def log_points(values: Sequence[float]) -> tuple[list[int], list[float]]:
+    """(1-based index, log10 value) of the positive, finite values (zeros cannot be drawn)."""
+    points = [(i, math.log10(v)) for i, v in enumerate(values, 1) if v > 0 and math.isfinite(v)]
+    return [i for i, _ in points], [y for _, y in points]
+
+
+def decade_ticks(lows_highs: Sequence[float], max_ticks: int = 7) -> tuple[list[float], list[str]]:
+    """Ticks at whole decades covering the log10 values given, labelled ``1e-5``."""
+    if not lows_highs:
+        return [], []
+    low, high = math.floor(min(lows_highs)), math.ceil(max(lows_highs))
+    if high == low:
+        high = low + 1
+    step = max(1, math.ceil((high - low) / (max_ticks - 1)))
+    ticks = [float(d) for d in range(low, high + 1, step)]
+    return ticks, [f"1e{int(t)}" if t else "1" for t in ticks]
+
+
+def index_ticks(n: int, max_ticks: int = 6) -> list[int]:
+    """Whole-number ticks for positions 1..n (layers, time steps), at most about ``max_ticks``."""
+    step = max(1, math.ceil(n / max_ticks))
+    return list(range(1, n + 1, step))
+
+
+def format_value(value: float) -> str:
+    return f"{value:.3g}"
+
+
+@dataclass(frozen=True)
+class SimRun:
+    """A finished run: the experiment's form, the result, and the comparison's result."""
+
+    name: str
+    summary: str
+    specs: list[ParamSpec]
+    main_series: tuple[str, ...]
+    log_scale: bool
+    claim_texts: dict[str, str]
+    metric_texts: dict[str, str]
+    result: Result
+    comparison: Result | None
+    overrides: dict[str, str]
+    seconds: float
+
+
+def run_simulation(
+    name: str, values: Mapping[str, str], overrides: Mapping[str, str], seed: int
+) -> SimRun:
+    """Run ``name`` with ``values``, and again with ``overrides`` applied when there are any.
+
+    Blocking and CPU-bound (numpy releases the GIL): call it from a thread worker. Raises
+    ``simulations.registry.SimulationError`` for an unknown name or a bad parameter.
+    """
+    from simulations import registry
+
+    started = time.perf_counter()
+    experiment = registry.get(name)
+    result = registry.run(name, dict(values), seed)
+    comparison = registry.run(name, {**values, **overrides}, seed) if overrides else None
+    return SimRun(
+        name=name,
+        summary=experiment.summary,
+        specs=param_specs(experiment.params),
+        main_series=experiment.main_series or tuple(result.series),
+        log_scale=experiment.log_scale,
+        claim_texts=dict(experiment.claims),
+        metric_texts=dict(experiment.metrics),
+        result=result,
+        comparison=comparison,
+        overrides=dict(overrides),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def load_specs(name: str) -> tuple[str, list[ParamSpec]]:
+    """The experiment's summary and form fields (imports it: call from a worker too)."""
+    from simulations import registry
+
+    experiment = registry.get(name)
+    return experiment.summary, param_specs(experiment.params)

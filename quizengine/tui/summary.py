@@ -1,0 +1,99 @@
+"""The summary at the end of a quiz: total score, time, a per-tag breakdown, what to retry."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from quizengine.tui.quiz import Quiz, format_duration, format_score
+
+
+def percent(part: float, whole: float) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "–"
+
+
+class SummaryScreen(Screen[None]):
+    """How it went."""
+
+    HELP = """\
+## Summary
+
+Your score (each question counts 0 to 1), the time the quiz took, and the score per tag (a
+question counts once for each of its tags). **r** retries the questions you did not get fully
+right, **b** goes back to the bank.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Retry wrong ones"),
+        Binding("b,escape", "back", "Bank", key_display="b"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    class Retry(Message):
+        """Start a new quiz on the questions not answered fully right."""
+
+    class Back(Message):
+        """Leave the quiz for the bank browser."""
+
+    def __init__(self, quiz: Quiz, now: float) -> None:
+        super().__init__()
+        self.quiz = quiz
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self._headline(), id="headline")
+        yield DataTable(id="by-tag", cursor_type="row", zebra_stripes=True)
+        yield Static(self._retry_line(), id="retry")
+        yield Footer()
+
+    def _headline(self) -> Content:
+        quiz = self.quiz
+        n = len(quiz.items)
+        answered = len(quiz.attempts)
+        return Content.assemble(
+            ("Score ", "bold"),
+            (f"{format_score(quiz.total)} / {n}", "bold $accent"),
+            f" ({percent(quiz.total, n)})",
+            " · time ",
+            (format_duration(quiz.elapsed(self.now)), "bold"),
+            f" · {answered} of {n} answered",
+        )
+
+    def _retry_line(self) -> str:
+        wrong = len(self.quiz.to_retry())
+        if not wrong:
+            return "Every question fully right."
+        return f"{wrong} question{'s' if wrong != 1 else ''} to retry (r)."
+
+    def on_mount(self) -> None:
+        self.sub_title = "summary"
+        table = self.query_one(DataTable)
+        table.add_column("Tag", width=28)
+        table.add_columns("Questions", "Answered", "Score", "%")
+        for row in self.quiz.by_tag():
+            table.add_row(
+                row.tag,
+                str(row.questions),
+                str(row.answered),
+                format_score(row.score),
+                percent(row.score, row.questions),
+            )
+        table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return bool(self.quiz.to_retry())
+        return True
+
+    def action_retry(self) -> None:
+        self.post_message(self.Retry())
+
+    def action_back(self) -> None:
+        self.post_message(self.Back())
