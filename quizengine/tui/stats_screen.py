@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
@@ -39,7 +40,7 @@ standing (at least 3 answers). The plot shows accuracy per day (per week for lon
 **b** goes back.
 """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b,escape", "back", "Back", key_display="b"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -102,9 +103,7 @@ standing (at least 3 answers). The plot shows accuracy per day (per week for lon
             fill_table(table, kind.capitalize(), rows)
             table.display = bool(rows)
         weakest = ", ".join(f"{a.name} ({a.kind}, {pct(a.standing)})" for a in summary.weakest)
-        self.query_one("#stats-weakest", Static).update(
-            f"Weakest: {weakest}" if weakest else ""
-        )
+        self.query_one("#stats-weakest", Static).update(f"Weakest: {weakest}" if weakest else "")
         plot = self.query_one(PlotextPlot)
         plot.display = len(summary.trend) >= 2
         plt = plot.plt
