@@ -1,16 +1,24 @@
-"""Real processes: SIGKILL mid-quiz loses nothing; two writers at once corrupt nothing."""
+"""Real processes: SIGKILL mid-quiz (a script, then the real TUI in a pseudo-terminal) loses
+nothing; two writers at once corrupt nothing."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import pty
 import signal
 import sqlite3
+import struct
 import subprocess
 import sys
+import termios
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from test_history_support import write_bank
 
 from quizengine.history.store import HistoryStore
 
@@ -127,3 +135,117 @@ def test_two_writers_at_once_keep_every_row_and_a_sound_file(tmp_path: Path) -> 
         for session in sessions:
             assert list(session.answered_ids) == [f"q-{i}" for i in range(count)]
         assert len(store.answers()) == 2 * count
+
+
+class Terminal:
+    """The real ``quizengine take`` in a pseudo-terminal: keys in, screen output collected."""
+
+    def __init__(self, argv: list[str], env: dict[str, str]) -> None:
+
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        self.process = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        )
+        os.close(slave)
+        self.output = bytearray()
+        self.lock = threading.Lock()
+        # Keep draining: a terminal app blocks when nobody reads its screen updates.
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                chunk = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.lock:
+                self.output += chunk
+
+    def wait_for_text(self, text: str, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if text.encode() in self.output:
+                    self.output.clear()
+                    return
+            assert self.process.poll() is None, "the TUI exited"
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} never appeared on the screen")
+
+    def press(self, keys: str) -> None:
+        os.write(self.master, keys.encode())
+
+    def kill(self) -> int:
+        os.kill(self.process.pid, signal.SIGKILL)
+        code = self.process.wait()
+        os.close(self.master)
+        return code
+
+
+def wait_for_answers(db: Path, count: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if db.exists():
+            raw = sqlite3.connect(db)
+            try:
+                if raw.execute("SELECT count(*) FROM answers").fetchone()[0] >= count:
+                    return
+            except sqlite3.OperationalError:  # the schema is being created
+                pass
+            finally:
+                raw.close()
+        time.sleep(0.05)
+    raise AssertionError(f"{count} answers never reached the database")
+
+
+async def test_sigkill_of_the_real_tui_then_the_next_start_offers_to_resume(
+    tmp_path: Path,
+) -> None:
+    from quizengine.bank import load_bank
+    from quizengine.tui.app import QuizApp
+    from quizengine.tui.resume import ResumeScreen
+
+    bank_dir = write_bank(tmp_path / "bank")  # chain-bound (numeric), remedies, sigmoid-slope
+    db = tmp_path / "h.sqlite3"
+    env = dict(os.environ, PYTHONPATH=str(REPO), TERM="xterm-256color", COLUMNS="80", LINES="24")
+    argv = [sys.executable, "-m", "quizengine", "take", str(bank_dir), "--db", str(db)]
+    term = Terminal(argv, env)
+    try:
+        term.wait_for_text("Start shown")
+        term.press("\r")  # start every question shown
+        term.wait_for_text("Question 1 of 3")
+        term.press("0.0625\r")  # chain-bound, right
+        wait_for_answers(db, 1)
+        term.press("n")
+        term.wait_for_text("Question 2 of 3")
+        term.press("1")  # remedies: one of its two right choices
+        term.press("\r")
+        wait_for_answers(db, 2)
+    finally:
+        code = term.kill()
+    assert code == -signal.SIGKILL
+
+    assert integrity(db) == "ok"
+    bank = load_bank([bank_dir])
+    with HistoryStore.open(db) as store:
+        answers = store.answers()
+        assert [(a.question_id, a.value, a.picked, a.score) for a in answers] == [
+            ("chain-bound", 0.0625, None, 1.0),
+            ("remedies", None, (0,), 0.5),
+        ]
+        session = store.unfinished_session()
+        assert session is not None and session.remaining == ("sigmoid-slope",)
+
+        # The next start offers to resume it, and resuming goes on with the question left.
+        app = QuizApp(bank, store=store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ResumeScreen)
+            await pilot.press("y")
+            await pilot.pause()
+            assert app.quiz is not None and app.quiz.session_id == session.id
+            assert app.quiz.question.id == "sigmoid-slope"
+            assert len(app.quiz.attempts) == 2
