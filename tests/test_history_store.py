@@ -303,3 +303,35 @@ def test_move_aside_keeps_the_old_file_and_its_wal(tmp_path: Path) -> None:
     assert move_aside(tmp_path / "absent.sqlite3") is None
     with HistoryStore.open(path) as store:  # the path is free for a new history
         assert store.answers() == []
+
+
+def test_one_store_can_be_shared_by_threads(store: HistoryStore) -> None:
+    # The TUI reads the schedule in a worker thread while the UI thread records answers.
+    from concurrent.futures import ThreadPoolExecutor
+
+    session = store.start_session([SINGLE.id])
+
+    def work(k: int) -> int:
+        for i in range(25):
+            store.record_answer(session.id, SINGLE, [i % 4], 1.0, float(k))
+            store.last_results()
+        return k
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert sorted(pool.map(work, range(4))) == [0, 1, 2, 3]
+    assert len(store.answers()) == 100
+
+
+def test_the_db_path_comes_from_the_option_then_the_environment_then_the_user_data_dir(
+    tmp_path: Path,
+) -> None:
+    import platformdirs
+
+    from quizengine.history.paths import DB_ENV, resolve_db_path
+
+    env = {DB_ENV: str(tmp_path / "env.sqlite3")}
+    assert resolve_db_path(str(tmp_path / "cli.sqlite3"), env) == tmp_path / "cli.sqlite3"
+    assert resolve_db_path(None, env) == tmp_path / "env.sqlite3"
+    default = resolve_db_path(None, {})
+    assert default.parent == Path(platformdirs.user_data_dir("quizengine", appauthor=False))
+    assert default.name == "history.sqlite3"
