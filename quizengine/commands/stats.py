@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 from quizengine.cli import EXIT_OK
 from quizengine.history.options import (
@@ -16,7 +17,9 @@ from quizengine.history.options import (
     open_history,
 )
 from quizengine.history.paths import resolve_db_path
-from quizengine.history.stats import Area, Summary, TrendPoint
+
+if TYPE_CHECKING:
+    from quizengine.history.stats import Area, Summary, TrendPoint
 
 PLOT_HEIGHT = 12
 

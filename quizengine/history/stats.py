@@ -17,10 +17,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from quizengine.history.store import AnswerRecord
-from quizengine.model import Question
+if TYPE_CHECKING:
+    from quizengine.history.store import AnswerRecord
+    from quizengine.model import Question
 
 Period = Literal["day", "week"]
 AreaKind = Literal["tag", "topic"]
