@@ -106,16 +106,25 @@ def test_impossible_answers_are_refused_and_not_stored(
     assert store.answers() == []
 
 
-def test_recording_into_a_closed_or_unknown_session_fails(store: HistoryStore) -> None:
-    session = store.start_session([SINGLE.id])
-    store.finish_session(session.id)
-    with pytest.raises(ValueError, match="is finished"):
-        store.record_answer(session.id, SINGLE, [0], 1.0, 1.0)
+def test_recording_into_an_unknown_session_fails(store: HistoryStore) -> None:
     with pytest.raises(ValueError, match="no session 999"):
         store.record_answer(999, SINGLE, [0], 1.0, 1.0)
     with pytest.raises(ValueError, match="no session 999"):
         store.finish_session(999)
     assert store.answers() == []
+
+
+def test_an_answer_to_a_session_closed_by_another_instance_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore.open(path) as first, HistoryStore.open(path) as second:
+        session = first.start_session([SINGLE.id, MULTI.id])
+        first.record_answer(session.id, SINGLE, [0], 1.0, 1.0)
+        offered = second.unfinished_session()  # the other instance offers to resume it...
+        assert offered is not None and offered.id == session.id
+        second.abandon_session(session.id)  # ...and its learner declines
+        first.record_answer(session.id, MULTI, [0, 2], 1.0, 1.0)  # still recorded
+        assert first.session(session.id).answered_ids == (SINGLE.id, MULTI.id)
+        assert first.session(session.id).status == "abandoned"
 
 
 def test_unfinished_session_is_the_latest_open_one_with_questions_left(

@@ -406,12 +406,14 @@ class HistoryStore:
             raise ValueError(f"seconds must be a finite non-negative number, got {seconds}")
         answered = self._clock()
         # One statement in autocommit mode is one transaction: committed when it returns.
-        # Selecting from sessions makes recording into a closed or unknown session a no-op
-        # we can detect, atomically, even with another instance writing.
+        # Selecting from sessions turns an unknown session into a no-op we can detect. A
+        # closed session still takes the answer: another instance may have abandoned it (its
+        # learner declined to resume it) while this one was still answering, and an answer
+        # the learner submitted is never dropped.
         cursor = self._write(
             "INSERT INTO answers (session_id, question_id, content_hash, picked, value, score,"
             " seconds, answered_at, tags, topic)"
-            " SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM sessions WHERE id = ? AND status = 'open'",
+            " SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM sessions WHERE id = ?",
             (
                 question.id,
                 question.content_hash,
@@ -426,8 +428,7 @@ class HistoryStore:
             ),
         )
         if cursor.rowcount != 1:
-            status = self.session(session_id).status  # ValueError if unknown
-            raise ValueError(f"session {session_id} is {status}; start a new one to record answers")
+            raise ValueError(f"no session {session_id}")
         assert cursor.lastrowid is not None
         return AnswerRecord(
             id=cursor.lastrowid,
