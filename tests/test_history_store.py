@@ -344,3 +344,19 @@ def test_the_db_path_comes_from_the_option_then_the_environment_then_the_user_da
     default = resolve_db_path(None, {})
     assert default.parent == Path(platformdirs.user_data_dir("quizengine", appauthor=False))
     assert default.name == "history.sqlite3"
+
+
+def test_a_lock_held_too_long_is_a_history_error_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore.open(path, timeout=0.2) as store:
+        session = store.start_session([SINGLE.id])
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another instance in the middle of a write
+        try:
+            with pytest.raises(HistoryError, match="database is locked"):
+                store.record_answer(session.id, SINGLE, [0], 1.0, 1.0)
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        store.record_answer(session.id, SINGLE, [0], 1.0, 1.0)  # fine once released
+        assert len(store.answers()) == 1

@@ -252,14 +252,23 @@ class HistoryStore:
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path, *, clock: Callable[[], dt.datetime] = utc_now) -> Self:
-        """Open (creating or migrating) the history at ``path``; HistoryError if it isn't one."""
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+        timeout: float = BUSY_TIMEOUT_SECONDS,
+    ) -> Self:
+        """Open (creating or migrating) the history at ``path``; HistoryError if it isn't one.
+
+        ``timeout``: seconds a write waits for another instance's lock before HistoryError.
+        """
         path = Path(path)
         _check_header(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
-                path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+                path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
         except (OSError, sqlite3.Error) as error:
             raise HistoryError(f"cannot open {path}: {error}") from None
@@ -299,14 +308,14 @@ class HistoryStore:
         try:
             with self._lock:
                 return self._conn.execute(sql, params)
-        except sqlite3.OperationalError as error:  # e.g. locked for longer than the timeout
+        except sqlite3.Error as error:  # e.g. locked beyond the timeout, disk full, damaged
             raise HistoryError(f"{self.path}: {error}") from None
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         try:
             with self._lock:
                 return self._conn.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as error:
+        except sqlite3.Error as error:
             raise HistoryError(f"{self.path}: {error}") from None
 
     # -- sessions -------------------------------------------------------------------------
