@@ -1,7 +1,8 @@
 """The learner's answer history in SQLite: every submitted answer is committed at once.
 
-API (everything raises :class:`HistoryError` with a one-line message for a bad database file;
-``ValueError`` means the caller passed something impossible)::
+API (everything raises :class:`HistoryError` with a one-line message for a bad database file
+or a failed write, e.g. locked by another instance beyond the busy timeout; ``ValueError``
+means the caller passed something impossible)::
 
     store = HistoryStore.open(path)              # checks the file, creates/migrates the schema
     session = store.start_session(question_ids, kind="quiz")   # -> Session (id, question_ids, ...)
