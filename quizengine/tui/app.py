@@ -21,7 +21,7 @@ from textual.screen import Screen
 from quizengine.model import Bank, Question
 from quizengine.tui.browser import BrowserScreen, Standing
 from quizengine.tui.feedback import FeedbackScreen, OpenSimulation
-from quizengine.tui.help import HelpScreen
+from quizengine.tui.help import HelpScreen, screen_actions
 from quizengine.tui.question import Navigate, QuestionScreen
 from quizengine.tui.quiz import Attempt, Quiz, make_items
 from quizengine.tui.resume import ResumeScreen
@@ -247,17 +247,10 @@ class QuizApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every action the current screen has a key for, with that key."""
         yield from super().get_system_commands(screen)
-        seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
-            binding = active.binding
-            if not (binding.show and binding.description and active.enabled):
-                continue
-            if binding.action in seen or binding.action in ("quit", "app.quit"):
-                continue  # Quit is a system command already
-            seen.add(binding.action)
-            shown = binding.key_display or self.get_key_display(binding.replace(key=key))
-            yield SystemCommand(
-                binding.description,
-                f"key: {shown}",
-                partial(self.run_action, binding.action, active.node),
-            )
+        for action in screen_actions(screen):
+            if action.action not in ("quit", "app.quit"):  # Quit is a system command already
+                yield SystemCommand(
+                    action.description,
+                    f"key: {action.key}",
+                    partial(self.run_action, action.action, action.node),
+                )

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 from quizengine.diagnostics import Diagnostic
 from quizengine.model import Question
 from quizengine.tui.quiz import format_score
+from quizengine.tui.widgets import KeyedInput
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def due_label(due: dt.datetime | None, now: dt.datetime) -> str:
     return f"in {int(seconds // 86400)}d"
 
 
-class FilterInput(Input):
+class FilterInput(KeyedInput):
     """The filter box; Enter starts every question it shows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,9 +68,6 @@ class FilterInput(Input):
         Binding("escape", "clear", "Clear filter", show=False),
         Binding("down", "screen.focus_table", "Choose one", key_display="↓"),
     ]
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        return character != "?" and super().check_consume_key(key, character)  # ? is help
 
     def action_clear(self) -> None:
         self.value = ""

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
@@ -23,16 +25,29 @@ def keys_table(rows: Iterable[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-def screen_keys(screen: Screen[object]) -> list[tuple[str, str]]:
-    """The keys the screen answers to now, as the footer names them (one row per action)."""
-    rows: dict[str, tuple[str, str]] = {}
+@dataclass(frozen=True)
+class KeyAction:
+    """An action the screen has a key for, as the footer shows it."""
+
+    key: str
+    description: str
+    action: str
+    node: DOMNode
+
+
+def screen_actions(screen: Screen[object]) -> list[KeyAction]:
+    """The shown, enabled actions of ``screen`` now, one per action (the footer's list)."""
+    found: dict[str, KeyAction] = {}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or not active.enabled or binding.action in rows:
+        if not (binding.show and binding.description and active.enabled):
             continue
-        shown = binding.key_display or screen.app.get_key_display(binding.replace(key=key))
-        rows[binding.action] = (shown, binding.description)
-    return list(rows.values())
+        if binding.action not in found:
+            shown = binding.key_display or screen.app.get_key_display(replace(binding, key=key))
+            found[binding.action] = KeyAction(
+                shown, binding.description, binding.action, active.node
+            )
+    return list(found.values())
 
 
 class HelpScreen(ModalScreen[None]):
@@ -45,7 +60,13 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, under: Screen[object]) -> None:
         super().__init__()
         guide = getattr(under, "HELP", None) or ""
-        self.text = "\n\n".join([guide.strip(), keys_table(screen_keys(under)), GENERAL]).strip()
+        self.text = "\n\n".join(
+            [
+                guide.strip(),
+                keys_table((a.key, a.description) for a in screen_actions(under)),
+                GENERAL,
+            ]
+        ).strip()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):

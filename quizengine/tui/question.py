@@ -16,6 +16,7 @@ from textual.widgets import Checkbox, Footer, Header, Input, Markdown, RadioButt
 from quizengine.scoring import Response
 from quizengine.tui.inline import inline_content
 from quizengine.tui.quiz import Quiz
+from quizengine.tui.widgets import KeyedInput
 
 MAX_KEYED_CHOICES = 9
 NUMBER_CHARACTERS = frozenset("0123456789.-+eE")
@@ -38,7 +39,7 @@ def parse_number(text: str) -> float | None:
 
 # Enter submits from wherever the focus is. The screen's keys are not priority bindings (those
 # would run ahead of keys still queued for the focused widget), so the widgets pass Enter on.
-_SUBMIT = Binding("enter", "screen.submit", "Submit", show=False)
+_SUBMIT = Binding("enter", "screen.submit", "Submit")
 
 
 class ChoiceRadios(RadioSet):
@@ -49,13 +50,13 @@ class ChoiceBox(Checkbox):
     BINDINGS: ClassVar[list[BindingType]] = [_SUBMIT]
 
 
-class NumberInput(Input):
+class NumberInput(KeyedInput):
     """A numeric answer box that leaves letters such as n, p, q and ? to the screen's keys."""
 
     BINDINGS: ClassVar[list[BindingType]] = [_SUBMIT]
 
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        return character is not None and character in NUMBER_CHARACTERS
+    def types(self, character: str) -> bool:
+        return character in NUMBER_CHARACTERS
 
 
 class Navigate(Message):

@@ -47,17 +47,15 @@ from quizengine.tui.simdata import (
     parse_overrides,
     run_simulation,
 )
+from quizengine.tui.widgets import KeyedInput
 
 COMPARE = "compare"
 
 
-class FormInput(Input):
+class FormInput(KeyedInput):
     """A parameter box: Enter runs, and ? stays the help key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "screen.run", "Run", show=False)]
-
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        return character != "?" and super().check_consume_key(key, character)
 
 
 def link_label(link: SimLink, width: int = 26) -> str:
