@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 from numpy.typing import NDArray
@@ -194,6 +195,9 @@ class Activation:
     derivative: Callable[[Array], Array]
 
 
+ActivationName = Literal["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "swish"]
+"""The activation names, as a type for experiment parameters."""
+
 ACTIVATIONS: dict[str, Activation] = {
     activation.name: activation
     for activation in (
@@ -207,6 +211,9 @@ ACTIVATIONS: dict[str, Activation] = {
         Activation("swish", swish, swish_derivative),
     )
 }
+
+
+assert tuple(ACTIVATIONS) == get_args(ActivationName)
 
 
 def get_activation(name: str) -> Activation:

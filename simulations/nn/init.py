@@ -8,6 +8,7 @@ that the same Generator state gives bit-identical weights.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal, get_args
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -102,6 +103,11 @@ def orthogonal(
     return np.ascontiguousarray(q, dtype=dtype)
 
 
+InitName = Literal[
+    "small", "large", "xavier", "xavier_uniform", "lecun", "he", "he_uniform", "orthogonal"
+]
+"""The initializer names, as a type for experiment parameters."""
+
 INITIALIZERS: dict[str, Initializer] = {
     "small": small,
     "large": large,
@@ -112,6 +118,21 @@ INITIALIZERS: dict[str, Initializer] = {
     "he_uniform": he_uniform,
     "orthogonal": orthogonal,
 }
+
+
+assert tuple(INITIALIZERS) == get_args(InitName)
+
+DESCRIPTIONS: dict[str, str] = {
+    "small": "N(0, 0.01^2)",
+    "large": "N(0, 1)",
+    "xavier": "Glorot normal, variance 2/(fan_in+fan_out)",
+    "xavier_uniform": "Glorot uniform, variance 2/(fan_in+fan_out)",
+    "lecun": "LeCun normal, variance 1/fan_in",
+    "he": "He normal, variance 2/fan_in",
+    "he_uniform": "He uniform, variance 2/fan_in",
+    "orthogonal": "orthogonal, gain 1",
+}
+"""One line per initializer: its distribution, for claim statements and help texts."""
 
 
 def get_initializer(name: str) -> Initializer:
