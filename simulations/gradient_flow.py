@@ -1,0 +1,270 @@
+"""gradient-flow: per-layer gradient norms of a deep MLP at initialization.
+
+Setup (fixed, so that results compare across runs): inputs ~ N(0, 1) of dimension
+``width``; ``depth`` hidden layers h_l = a_{l-1} W_l without biases, optional batch norm
+on h_l, a_l = phi(h_l) (or a_{l-1} + phi(h_l) with residual connections); a linear readout
+to one output, initialized like the hidden layers; loss MSE against targets ~ N(0, 1) or
+(``loss=sum``) the mean of the outputs. One forward and one backward pass per network,
+``seeds`` independent networks batched together, every summary the median over them.
+
+Two per-layer series: ``activation_grad_norm`` = ||dL/da_l|| (the backpropagated signal)
+and ``weight_grad_norm`` = ||dL/dW_l||. They can disagree: with too-small weights the
+activations shrink forward while the signal shrinks backward, so the weight gradients can
+stay level while the backpropagated signal vanishes. The claims use the backpropagated
+signal.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import Field, model_validator
+
+from simulations.base import Claim, Experiment, Params, Result
+from simulations.nn import make_rng
+from simulations.nn.activations import ActivationName
+from simulations.nn.init import DESCRIPTIONS, InitName
+from simulations.nn.losses import mean_output, mse
+from simulations.nn.mlp import MLP, build_mlp
+
+# Work and memory budgets: one run touches about depth*seeds*batch*width activation
+# entries (several cached per layer) and does about 6*depth*seeds*batch*width^2 flops.
+MAX_ACTIVATION_ENTRIES = 40_000_000  # ~1 GB of float64 caches at most
+MAX_WEIGHT_ENTRIES = 40_000_000
+MAX_MATMUL_WORK = 12_000_000_000  # depth*seeds*batch*width^2: 3x the default, ~2 s
+
+VANISH_BELOW = 1e-3
+EXPLODE_ABOVE = 1e3
+STABLE_LOW, STABLE_HIGH = 1e-2, 1e2
+SATURATION_DERIVATIVE = 0.01
+"""A pre-activation counts as saturated where phi'(h) is below this."""
+
+
+class GradientFlowParams(Params):
+    """Parameters of gradient-flow; every default is the documented setup."""
+
+    depth: int = Field(30, ge=2, le=500, description="hidden layers")
+    width: int = Field(256, ge=2, le=2048, description="units per hidden layer (and inputs)")
+    batch: int = Field(256, ge=2, le=4096, description="examples per batch")
+    seeds: int = Field(8, ge=1, le=64, description="independent networks; summaries are medians")
+    activation: ActivationName = Field("sigmoid", description="hidden-layer nonlinearity")
+    init: InitName = Field("xavier", description="weight initializer, hidden layers and readout")
+    batchnorm: bool = Field(False, description="batch norm (batch statistics) before phi")
+    residual: bool = Field(False, description="a_l = a_{l-1} + phi(h_l)")
+    loss: Literal["mse", "sum"] = Field(
+        "mse", description="mse against N(0,1) targets, or sum: the mean of the outputs"
+    )
+    dtype: Literal["float64", "float32"] = Field("float64", description="floating-point type")
+
+    @model_validator(mode="after")
+    def _bounded(self) -> GradientFlowParams:
+        activations = self.depth * self.seeds * self.batch * self.width
+        if activations > MAX_ACTIVATION_ENTRIES:
+            raise ValueError(
+                f"depth*seeds*batch*width = {activations:,} exceeds the limit "
+                f"{MAX_ACTIVATION_ENTRIES:,} (memory)"
+            )
+        weights = self.depth * self.seeds * self.width * self.width
+        if weights > MAX_WEIGHT_ENTRIES:
+            raise ValueError(
+                f"depth*seeds*width*width = {weights:,} exceeds the limit "
+                f"{MAX_WEIGHT_ENTRIES:,} (memory)"
+            )
+        work = activations * self.width
+        if work > MAX_MATMUL_WORK:
+            raise ValueError(
+                f"depth*seeds*batch*width*width = {work:,} exceeds the limit "
+                f"{MAX_MATMUL_WORK:,} (run time)"
+            )
+        return self
+
+
+def setup_text(p: GradientFlowParams) -> str:
+    """The conditions of a run in words, for claim statements."""
+    parts = [
+        f"{p.activation} activations",
+        f"{p.init} init ({DESCRIPTIONS[p.init]})",
+        "batch norm before each activation" if p.batchnorm else "no batch norm",
+        "residual connections" if p.residual else "no residual connections",
+        f"depth {p.depth}, width {p.width}, batch {p.batch}",
+        "MSE loss against N(0,1) targets" if p.loss == "mse" else "loss = mean of the outputs",
+    ]
+    if p.dtype != "float64":
+        parts.append(p.dtype)
+    return ", ".join(parts) + f", at initialization, median over {p.seeds} networks"
+
+
+def seed_ratios(first: NDArray[np.float64], last: NDArray[np.float64]) -> NDArray[np.float64]:
+    """first/last per seed; a non-finite gradient counts as an infinite (exploded) ratio
+    and 0/0 (no gradient anywhere) as a vanished one."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = first / last
+    exploded = ~np.isfinite(first) | ~np.isfinite(last)
+    ratio = np.where(exploded, np.inf, ratio)
+    return np.where(np.isnan(ratio), 0.0, ratio)
+
+
+def saturated_fractions(mlp: MLP) -> NDArray[np.float64]:
+    """(S,): per network, the fraction of hidden pre-activations with phi'(h) below 0.01."""
+    counts = np.zeros(mlp.dense[0].weight.shape[0])
+    total = 0
+    for layer in mlp.activations:
+        h = layer.last_input
+        assert h is not None
+        with np.errstate(invalid="ignore", over="ignore"):
+            small = layer.activation.derivative(h) < SATURATION_DERIVATIVE
+        counts += small.sum(axis=(1, 2))
+        total += h.shape[1] * h.shape[2]
+    return counts / total
+
+
+def overflow_note(act_norms: NDArray[np.float64], w_norms: NDArray[np.float64]) -> str | None:
+    """Where gradients first became inf/NaN going backward, in words, or None."""
+    bad = ~np.isfinite(act_norms) | ~np.isfinite(w_norms)
+    seeds_bad = bad.any(axis=1)
+    if not seeds_bad.any():
+        return None
+    # Backward runs from the last layer to the first: the first overflow is the highest index.
+    deepest = max(int(np.flatnonzero(row)[-1]) for row in bad[seeds_bad])
+    return (
+        f"gradients overflowed (inf/NaN) in {int(seeds_bad.sum())} of {len(seeds_bad)} "
+        f"networks, first at hidden layer {deepest + 1} (counting from the input)"
+    )
+
+
+def run(params: GradientFlowParams, seed: int) -> Result:
+    p = params
+    dtype = np.dtype(p.dtype)
+    rng = make_rng(seed)
+    mlp = build_mlp(
+        rng,
+        seeds=p.seeds,
+        n_in=p.width,
+        width=p.width,
+        depth=p.depth,
+        n_out=1,
+        activation=p.activation,
+        init=p.init,
+        batchnorm=p.batchnorm,
+        residual=p.residual,
+        dtype=dtype,
+    )
+    x = rng.standard_normal((p.seeds, p.batch, p.width)).astype(dtype, copy=False)
+    target = rng.standard_normal((p.seeds, p.batch, 1)).astype(dtype, copy=False)
+    with np.errstate(all="ignore"):  # overflow is reported below, not warned about
+        out = mlp.forward(x)
+        loss, dout = mse(out, target) if p.loss == "mse" else mean_output(out)
+        mlp.backward(dout)
+        w_norms = mlp.weight_grad_norms()
+    act_norms = mlp.hidden_grad_norms
+    assert act_norms is not None
+    saturation = saturated_fractions(mlp)
+
+    ratios = seed_ratios(act_norms[:, 0], act_norms[:, -1])
+    w_ratios = seed_ratios(w_norms[:, 0], w_norms[:, -1])
+    grad_ratio = float(np.median(ratios))
+    finite = bool(np.all(np.isfinite(act_norms)) and np.all(np.isfinite(w_norms)))
+    nonfinite_seeds = int((~np.isfinite(act_norms) | ~np.isfinite(w_norms)).any(axis=1).sum())
+    with np.errstate(all="ignore"):
+        metrics = {
+            "grad_ratio": grad_ratio,
+            "weight_grad_ratio": float(np.median(w_ratios)),
+            "first_grad_norm": float(np.median(act_norms[:, 0])),
+            "last_grad_norm": float(np.median(act_norms[:, -1])),
+            "per_layer_factor": float(grad_ratio ** (1.0 / (p.depth - 1))),
+            "saturated_fraction": float(np.median(saturation)),
+            "nonfinite_seeds": float(nonfinite_seeds),
+            "initial_loss": float(np.median(loss)),
+        }
+    series = {
+        "weight_grad_norm": np.median(w_norms, axis=0).tolist(),
+        "activation_grad_norm": np.median(act_norms, axis=0).tolist(),
+    }
+    evidence = {
+        "grad_ratio": grad_ratio,
+        "min_seed_ratio": float(ratios.min()),
+        "max_seed_ratio": float(ratios.max()),
+        "nonfinite_seeds": float(nonfinite_seeds),
+    }
+    setup = setup_text(p)
+    ratio_words = (
+        f"the median ratio ||dL/da_1|| / ||dL/da_{p.depth}|| of the backpropagated gradient "
+        "(first hidden layer over last)"
+    )
+    claims = [
+        Claim(
+            id="vanishes",
+            statement=f"With {setup}, {ratio_words} is below {VANISH_BELOW:g}.",
+            holds=grad_ratio < VANISH_BELOW,
+            evidence={**evidence, "threshold": VANISH_BELOW},
+        ),
+        Claim(
+            id="explodes",
+            statement=(
+                f"With {setup}, {ratio_words} is above {EXPLODE_ABOVE:g}, "
+                "or some network's gradients overflow to inf/NaN."
+            ),
+            holds=grad_ratio > EXPLODE_ABOVE or not finite,
+            evidence={**evidence, "threshold": EXPLODE_ABOVE},
+        ),
+        Claim(
+            id="stable",
+            statement=(
+                f"With {setup}, {ratio_words} lies between {STABLE_LOW:g} and {STABLE_HIGH:g} "
+                "(neither vanishing nor exploding) and every gradient is finite."
+            ),
+            holds=finite and STABLE_LOW <= grad_ratio <= STABLE_HIGH,
+            evidence={**evidence, "low": STABLE_LOW, "high": STABLE_HIGH},
+        ),
+        Claim(
+            id="no-vanishing",
+            statement=(
+                f"With {setup}, {ratio_words} is at least {STABLE_LOW:g}: the first layer "
+                f"receives at least 1/{1 / STABLE_LOW:g} of the last layer's gradient."
+            ),
+            holds=grad_ratio >= STABLE_LOW,
+            evidence={**evidence, "threshold": STABLE_LOW},
+        ),
+    ]
+    notes = []
+    note = overflow_note(act_norms, w_norms)
+    if note:
+        notes.append(note)
+    return Result(
+        simulation="gradient-flow",
+        params=p.model_dump(),
+        seed=seed,
+        metrics=metrics,
+        series=series,
+        claims=claims,
+        notes=notes,
+    )
+
+
+EXPERIMENT = Experiment(
+    name="gradient-flow",
+    summary="per-layer gradient norms of a deep MLP at initialization",
+    params=GradientFlowParams,
+    run=run,
+    claims={
+        "vanishes": f"first/last backpropagated gradient ratio < {VANISH_BELOW:g}",
+        "explodes": f"first/last ratio > {EXPLODE_ABOVE:g}, or gradients overflow",
+        "stable": f"{STABLE_LOW:g} <= first/last ratio <= {STABLE_HIGH:g}, all finite",
+        "no-vanishing": f"first/last ratio >= {STABLE_LOW:g}",
+    },
+    metrics={
+        "grad_ratio": "median over networks of ||dL/da_1|| / ||dL/da_L||",
+        "weight_grad_ratio": "median of ||dL/dW_1|| / ||dL/dW_L||",
+        "first_grad_norm": "median ||dL/da_1|| (first hidden layer)",
+        "last_grad_norm": "median ||dL/da_L|| (last hidden layer)",
+        "per_layer_factor": "grad_ratio ** (1/(depth-1)): the mean shrink/growth per layer",
+        "saturated_fraction": f"median fraction of pre-activations with phi'(h) < "
+        f"{SATURATION_DERIVATIVE:g}",
+        "nonfinite_seeds": "networks whose gradients overflowed to inf/NaN",
+        "initial_loss": "median loss at initialization",
+    },
+    main_series=("activation_grad_norm", "weight_grad_norm"),
+    log_scale=True,
+)
