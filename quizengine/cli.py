@@ -15,7 +15,16 @@ from collections.abc import Sequence
 from quizengine import __version__
 
 # Subcommands in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("check", "verify", "new", "schema", "review", "stats", "history")
+COMMANDS: tuple[str, ...] = (
+    "take",
+    "check",
+    "verify",
+    "new",
+    "schema",
+    "review",
+    "stats",
+    "history",
+)
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
 
