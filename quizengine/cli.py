@@ -19,6 +19,7 @@ COMMANDS: tuple[str, ...] = (
     "take",
     "check",
     "verify",
+    "simulate",
     "new",
     "schema",
     "review",

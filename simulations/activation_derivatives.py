@@ -32,7 +32,7 @@ QUARTER = 0.25
 
 
 class ActivationDerivativesParams(Params):
-    """Parameters of activation-derivatives."""
+    """The grid over [-10, 10] is fixed; only the sampled inputs depend on the seed."""
 
     activation: ActivationName = Field("sigmoid", description="the activation to examine")
     input_std: float = Field(

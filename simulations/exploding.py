@@ -40,7 +40,8 @@ TOLERANCE = 1e-9
 
 
 class ExplodingParams(Params):
-    """Parameters of exploding."""
+    """Limits: depth*seeds*batch*width <= 20,000,000 (memory);
+    (2*steps+2)*depth*seeds*batch*width*width <= 6,000,000,000 (run time)."""
 
     depth: int = Field(30, ge=2, le=200, description="hidden layers")
     width: int = Field(128, ge=2, le=1024, description="units per hidden layer (and inputs)")

@@ -43,7 +43,8 @@ SATURATION_DERIVATIVE = 0.01
 
 
 class GradientFlowParams(Params):
-    """Parameters of gradient-flow; every default is the documented setup."""
+    """Limits: depth*seeds*batch*width <= 40,000,000 and depth*seeds*width*width <=
+    40,000,000 (memory); depth*seeds*batch*width*width <= 12,000,000,000 (run time)."""
 
     depth: int = Field(30, ge=2, le=500, description="hidden layers")
     width: int = Field(256, ge=2, le=2048, description="units per hidden layer (and inputs)")
@@ -93,7 +94,7 @@ def setup_text(p: GradientFlowParams) -> str:
     ]
     if p.dtype != "float64":
         parts.append(p.dtype)
-    return ", ".join(parts) + f", at initialization, median over {p.seeds} networks"
+    return ", ".join(parts) + ", at initialization"
 
 
 def seed_ratios(first: NDArray[np.float64], last: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -118,6 +119,21 @@ def saturated_fractions(mlp: MLP) -> NDArray[np.float64]:
         counts += small.sum(axis=(1, 2))
         total += h.shape[1] * h.shape[2]
     return counts / total
+
+
+def forward_overflow_note(mlp: MLP) -> str | None:
+    """The first hidden layer whose pre-activations overflowed (inf/NaN), in words, or None."""
+    bad = np.stack(
+        [~np.isfinite(layer.last_input).all(axis=(1, 2)) for layer in mlp.activations], axis=1
+    )  # (S, depth)
+    seeds_bad = bad.any(axis=1)
+    if not seeds_bad.any():
+        return None
+    first = min(int(np.flatnonzero(row)[0]) for row in bad[seeds_bad])
+    return (
+        f"activations overflowed (inf/NaN) in the forward pass in {int(seeds_bad.sum())} of "
+        f"{len(seeds_bad)} networks, first at hidden layer {first + 1}"
+    )
 
 
 def overflow_note(act_norms: NDArray[np.float64], w_norms: NDArray[np.float64]) -> str | None:
@@ -190,8 +206,8 @@ def run(params: GradientFlowParams, seed: int) -> Result:
     }
     setup = setup_text(p)
     ratio_words = (
-        f"the median ratio ||dL/da_1|| / ||dL/da_{p.depth}|| of the backpropagated gradient "
-        "(first hidden layer over last)"
+        f"the median over {p.seeds} networks of ||dL/da_1|| / ||dL/da_{p.depth}|| (the "
+        "backpropagated gradient at the first hidden layer over that at the last)"
     )
     claims = [
         Claim(
@@ -228,10 +244,11 @@ def run(params: GradientFlowParams, seed: int) -> Result:
             evidence={**evidence, "threshold": STABLE_LOW},
         ),
     ]
-    notes = []
-    note = overflow_note(act_norms, w_norms)
-    if note:
-        notes.append(note)
+    notes = [
+        note
+        for note in (forward_overflow_note(mlp), overflow_note(act_norms, w_norms))
+        if note is not None
+    ]
     return Result(
         simulation="gradient-flow",
         params=p.model_dump(),

@@ -181,3 +181,18 @@ def test_bank_verdicts_are_the_same_for_seeds_0_to_4(
     for seed in range(5):
         claim = cached_run(raw, seed).claim(claim_id)  # type: ignore[arg-type]
         assert claim.holds is verdict, (seed, claim.statement, claim.evidence)
+
+
+def test_documented_limits_are_the_enforced_ones() -> None:
+    from simulations import exploding, gradient_flow
+
+    doc = " ".join((GradientFlowParams.__doc__ or "").split())
+    for limit in (
+        gradient_flow.MAX_ACTIVATION_ENTRIES,
+        gradient_flow.MAX_WEIGHT_ENTRIES,
+        gradient_flow.MAX_MATMUL_WORK,
+    ):
+        assert f"{limit:,}" in doc
+    doc = " ".join((exploding.ExplodingParams.__doc__ or "").split())
+    assert f"{exploding.MAX_ACTIVATION_ENTRIES:,}" in doc
+    assert f"{exploding.MAX_MATMUL_WORK:,}" in doc

@@ -1,0 +1,237 @@
+"""``quizengine simulate``: run one experiment and show its metrics, claims and main series."""
+
+from __future__ import annotations
+
+import argparse
+import math
+import shutil
+import types
+import typing
+from typing import TYPE_CHECKING, Any
+
+from quizengine.cli import EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from simulations.base import Experiment, Result
+
+PLOT_HEIGHT = 16
+MAX_PLOT_WIDTH = 100
+MAX_SEED = 2**63 - 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    # Own --help: "simulate NAME --help" describes that experiment's parameters, which
+    # argparse's built-in help cannot know without importing every experiment.
+    parser = subparsers.add_parser(
+        "simulate",
+        add_help=False,
+        help="run one simulation: metrics, claims and a plot",
+        description="Run a simulation and print its metrics, the claims it decides and a plot "
+        "of its main series. 'simulate NAME --help' lists NAME's parameters.",
+    )
+    parser.add_argument("name", nargs="?", metavar="NAME", help="the simulation to run")
+    parser.add_argument("--list", action="store_true", help="list the simulations and exit")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a parameter (repeatable), e.g. --set depth=20",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("-h", "--help", action="store_true", help="show this help (or NAME's)")
+    parser.set_defaults(func=run, print_help=parser.print_help)
+
+
+def run(args: argparse.Namespace) -> int:
+    from simulations import registry
+
+    if args.list:
+        for name in registry.names():
+            try:
+                summary = registry.get(name).summary
+            except ImportError as error:  # an experiment still being written
+                summary = f"(not available: {error})"
+            print(f"{name:<24} {summary}")
+        return EXIT_OK
+    if args.name is None:
+        if args.help:
+            args.print_help()
+            return EXIT_OK
+        raise UsageError(f"name a simulation ({', '.join(registry.names())}) or use --list")
+    experiment = _experiment(args.name)
+    if args.help:
+        print(describe(experiment))
+        return EXIT_OK
+    if not 0 <= args.seed <= MAX_SEED:
+        raise UsageError(f"--seed must be between 0 and 2**63-1 (got {args.seed})")
+    raw = parse_settings(args.set)
+    try:
+        params = registry.parse_params(experiment, raw)
+    except registry.SimulationError as error:
+        raise UsageError(str(error)) from None
+    result = experiment.run(params, args.seed)
+    if args.format == "json":
+        print(result.model_dump_json(indent=2))  # inf/NaN become null: strict JSON
+    else:
+        width = min(shutil.get_terminal_size((MAX_PLOT_WIDTH, 24)).columns, MAX_PLOT_WIDTH)
+        print(render_text(experiment, result, width))
+    return EXIT_OK
+
+
+def _experiment(name: str) -> Experiment:
+    from simulations import registry
+
+    try:
+        return registry.get(name)
+    except registry.SimulationError as error:
+        raise UsageError(str(error)) from None
+    except ImportError as error:
+        raise UsageError(f"simulation {name!r} is not available: {error}") from None
+
+
+def parse_settings(settings: list[str]) -> dict[str, str]:
+    """``["depth=20", "init=he"]`` -> ``{"depth": "20", "init": "he"}``; values stay strings
+    for the experiment's parameter model to validate."""
+    raw: dict[str, str] = {}
+    for setting in settings:
+        key, sep, value = setting.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise UsageError(f"--set expects KEY=VALUE (got {setting!r})")
+        if key in raw:
+            raise UsageError(f"parameter {key!r} is set twice")
+        raw[key] = value.strip()
+    return raw
+
+
+def type_text(annotation: Any) -> str:
+    """A parameter's type in words: ``int``, ``one of: a, b``, ``true/false``."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return "one of: " + ", ".join(str(v) for v in typing.get_args(annotation))
+    if annotation is bool:
+        return "true/false"
+    if isinstance(annotation, type):
+        return annotation.__name__
+    if isinstance(annotation, types.UnionType):
+        return " | ".join(type_text(arg) for arg in typing.get_args(annotation))
+    return str(annotation)
+
+
+def limits_text(metadata: list[Any]) -> str:
+    """Bounds from Field(ge=, le=, gt=, lt=) as ``2 <= x <= 500``."""
+    low = high = ""
+    for item in metadata:
+        for attr, sign in (("ge", "<="), ("gt", "<")):
+            if getattr(item, attr, None) is not None:
+                low = f"{getattr(item, attr):g} {sign} "
+        for attr, sign in (("le", "<="), ("lt", "<")):
+            if getattr(item, attr, None) is not None:
+                high = f" {sign} {getattr(item, attr):g}"
+    return f"{low}x{high}" if low or high else ""
+
+
+def describe(experiment: Experiment) -> str:
+    """The help of one experiment: parameters with types, defaults and limits; claims; metrics."""
+    lines = [f"{experiment.name}: {experiment.summary}", "", "parameters (--set KEY=VALUE):"]
+    fields = experiment.params.model_fields
+    name_width = max(len(name) for name in fields)
+    for name, field in fields.items():
+        default = field.default
+        shown = str(default).lower() if isinstance(default, bool) else str(default)
+        limits = limits_text(field.metadata)
+        lines.append(f"  {name:<{name_width}}  {type_text(field.annotation)}, default {shown}")
+        detail = "; ".join(part for part in (field.description, limits) if part)
+        if detail:
+            lines.append(f"  {'':<{name_width}}  {detail}")
+    doc = (experiment.params.__doc__ or "").strip()
+    if doc:  # documents the limits on products of parameters, which the fields cannot show
+        lines += ["", doc]
+    for title, entries in (("claims", experiment.claims), ("metrics", experiment.metrics)):
+        if entries:
+            lines += ["", f"{title}:"]
+            width = max(len(key) for key in entries)
+            lines += [f"  {key:<{width}}  {text}" for key, text in entries.items()]
+    return "\n".join(lines)
+
+
+def format_number(value: float) -> str:
+    """Integers as integers; otherwise the shortest exact form if short (0.99999999 must
+    not print as 1), else 4 significant digits."""
+    if math.isnan(value) or math.isinf(value):
+        return str(value)
+    if value == int(value) and abs(value) < 1e6:
+        return str(int(value))
+    exact = repr(value)
+    return exact if len(exact) <= 10 else f"{value:.4g}"
+
+
+def render_text(experiment: Experiment, result: Result, width: int) -> str:
+    """Metrics table, claims with verdicts, notes and a plot of the main series."""
+    params = " ".join(
+        f"{key}={str(value).lower() if isinstance(value, bool) else value}"
+        for key, value in result.params.items()
+    )
+    lines = [f"{result.simulation} (seed {result.seed})", params, "", "metrics:"]
+    name_width = max((len(name) for name in result.metrics), default=0)
+    values = {name: format_number(value) for name, value in result.metrics.items()}
+    value_width = max((len(v) for v in values.values()), default=0)
+    for name, value in values.items():
+        about = experiment.metrics.get(name, "")
+        lines.append(f"  {name:<{name_width}}  {value:>{value_width}}  {about}".rstrip())
+    lines += ["", "claims:"]
+    for claim in result.claims:
+        verdict = "HOLDS" if claim.holds else "fails"
+        lines.append(f"  [{verdict}] {claim.id}: {claim.statement}")
+        evidence = ", ".join(f"{k}={format_number(v)}" for k, v in claim.evidence.items())
+        if evidence:
+            lines.append(f"          {evidence}")
+    if result.notes:
+        lines += ["", "notes:", *(f"  {note}" for note in result.notes)]
+    plot = render_plot(experiment, result, width)
+    if plot:
+        lines += ["", plot]
+    return "\n".join(lines)
+
+
+def render_plot(experiment: Experiment, result: Result, width: int) -> str:
+    """The main series as a braille line plot; log10 of the values on a log-scale series
+    (non-finite and non-positive points are left out), against ``series["x"]`` if present."""
+    names = [name for name in experiment.main_series if name in result.series]
+    if not names:
+        return ""
+    import plotext as plt  # only when there is something to draw
+
+    plt.clear_figure()
+    plt.plot_size(width, PLOT_HEIGHT)
+    plt.theme("clear")
+    x_axis = result.series.get("x")
+    low = math.inf
+    high = -math.inf
+    for name in names:
+        values = result.series[name]
+        xs = x_axis if x_axis and len(x_axis) == len(values) else range(1, len(values) + 1)
+        points = [
+            (x, math.log10(v) if experiment.log_scale else v)
+            for x, v in zip(xs, values, strict=True)
+            if math.isfinite(v) and (v > 0 or not experiment.log_scale)
+        ]
+        if points:
+            plt.plot([p[0] for p in points], [p[1] for p in points], marker="braille", label=name)
+            low = min(low, *(p[1] for p in points))
+            high = max(high, *(p[1] for p in points))
+    if not math.isfinite(low):
+        return f"(nothing to plot: no finite{' positive' if experiment.log_scale else ''} values)"
+    if experiment.log_scale:
+        # Label decades as 1e-19 rather than plotting log10 numbers without saying so.
+        first, last = math.floor(low), math.ceil(high)
+        step = max(1, (last - first) // 6)
+        ticks = list(range(first, last + 1, step))
+        plt.yticks(ticks, [f"1e{t}" for t in ticks])
+    if x_axis is None:
+        longest = max(len(result.series[name]) for name in names)
+        plt.xticks(sorted({1, *range(5, longest + 1, max(5, longest // 30 * 5)), longest}))
+        plt.xlabel("hidden layer (1 = next to the input), step or time step")
+    plt.title(", ".join(names) + (" (log scale)" if experiment.log_scale else ""))
+    return plt.uncolorize(plt.build()).rstrip()
