@@ -103,10 +103,13 @@ class Trace:
     """(steps + 1, S): the loss before each update, then after the last."""
 
 
-def _teacher_data(rng: np.random.Generator, p: TrainingDynamicsParams) -> tuple[Array, Array]:
-    x = rng.standard_normal((p.seeds, p.batch, p.inputs))
-    v = rng.standard_normal((p.seeds, p.inputs, TEACHER_UNITS)) / np.sqrt(p.inputs)
-    u = rng.standard_normal((p.seeds, TEACHER_UNITS, 1)) / np.sqrt(TEACHER_UNITS)
+def teacher_data(
+    rng: np.random.Generator, seeds: int, batch: int, inputs: int
+) -> tuple[Array, Array]:
+    """Inputs (S, B, inputs) ~ N(0, 1) and standardized targets (S, B, 1) of a tanh teacher."""
+    x = rng.standard_normal((seeds, batch, inputs))
+    v = rng.standard_normal((seeds, inputs, TEACHER_UNITS)) / np.sqrt(inputs)
+    u = rng.standard_normal((seeds, TEACHER_UNITS, 1)) / np.sqrt(TEACHER_UNITS)
     y = np.tanh(2.0 * (x @ v)) @ u
     y = (y - y.mean(axis=1, keepdims=True)) / y.std(axis=1, keepdims=True)
     return x, y
@@ -115,7 +118,7 @@ def _teacher_data(rng: np.random.Generator, p: TrainingDynamicsParams) -> tuple[
 def build_task(p: TrainingDynamicsParams, seed: int) -> tuple[MLP, Array, Array]:
     """Data and networks, drawn in a fixed order: every call with the same seed agrees."""
     rng = make_rng(seed)
-    x, y = _teacher_data(rng, p)
+    x, y = teacher_data(rng, p.seeds, p.batch, p.inputs)
     net = build_mlp(
         rng,
         seeds=p.seeds,
