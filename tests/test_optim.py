@@ -92,3 +92,14 @@ def test_bad_settings_are_errors() -> None:
         clip_by_global_norm([np.ones((1, 2))], 0.0)
     with pytest.raises(ValueError, match="shape"):
         SGD(lr=0.1).step([np.ones((1, 2))], [np.ones((1, 3))])
+
+
+def test_huge_but_finite_gradients_are_still_clipped() -> None:
+    """Squares of 1e200 overflow; the norm must not, or clipping would let the step through."""
+    grads = [np.array([[3e200, 0.0], [3.0, 0.0]]), np.array([[4e200], [4.0]])]
+    with np.errstate(all="raise"):
+        norms = global_norm(grads)
+        clipped, _ = clip_by_global_norm(grads, 1.0)
+    assert norms[0] == pytest.approx(5e200) and norms[1] == pytest.approx(5.0)
+    assert np.allclose(global_norm(clipped), [1.0, 1.0])
+    assert np.allclose(clipped[0][0], [0.6, 0.0]) and np.allclose(clipped[1][0], [0.8])

@@ -27,13 +27,24 @@ def _per_seed_sum(array: np.ndarray) -> np.ndarray:
 def global_norm(grads: Arrays) -> np.ndarray:
     """The L2 norm of each seed's gradients taken together, shape (S,).
 
-    Overflow to inf is a result (the network exploded), not an error.
+    Squares overflow above ~1e154, so a seed whose plain sum of squares is inf is
+    recomputed after dividing by its largest entry: the norm is inf or NaN only when a
+    gradient entry is (the network already overflowed), never merely because it is big,
+    so clipping still rescales a huge but finite gradient.
     """
     if not grads:
         raise ValueError("global_norm needs at least one gradient array")
     with np.errstate(over="ignore", invalid="ignore"):
-        squares = sum(_per_seed_sum(grad * grad) for grad in grads)
-        return np.sqrt(squares)
+        norms = np.sqrt(sum(_per_seed_sum(grad * grad) for grad in grads))
+        redo = np.isinf(norms)
+        if redo.any():
+            rows = [grad[redo].reshape(int(redo.sum()), -1) for grad in grads]
+            scale = np.max([np.max(np.abs(row), axis=1) for row in rows], axis=0)
+            finite = np.isfinite(scale)
+            safe = np.where(finite, scale, 1.0)[:, None]
+            scaled = np.sqrt(sum(np.sum((row / safe) ** 2, axis=1) for row in rows))
+            norms[redo] = np.where(finite, scaled * safe[:, 0], np.inf)
+    return norms
 
 
 def _broadcast_per_seed(values: np.ndarray, like: np.ndarray) -> np.ndarray:
