@@ -283,3 +283,13 @@ def test_same_seed_gives_identical_weights(name: str) -> None:
     a = init(make_rng(15), (2, 5, 3), np.float64)
     b = init(make_rng(15), (2, 5, 3), np.float64)
     assert np.array_equal(a, b) and not np.array_equal(a, init(make_rng(16), (2, 5, 3), np.float64))
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_activations_return_new_arrays_of_the_input_dtype(name: str, dtype: type) -> None:
+    act = get_activation(name)
+    x = make_rng(17).standard_normal((2, 3)).astype(dtype)
+    for fn in (act.value, act.derivative):
+        out = fn(x)
+        assert out.dtype == dtype and not np.shares_memory(out, x)

@@ -188,7 +188,11 @@ def swish_derivative(x: Array) -> Array:
 
 @dataclass(frozen=True)
 class Activation:
-    """An elementwise nonlinearity: its value and its derivative."""
+    """An elementwise nonlinearity: its value and its derivative.
+
+    Both functions return a new array (never a view of the input): callers may modify it
+    in place, as ActivationLayer.backward does.
+    """
 
     name: str
     value: Callable[[Array], Array]

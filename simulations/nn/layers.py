@@ -104,7 +104,9 @@ class ActivationLayer(Layer):
 
     def backward(self, dy: Array) -> Array:
         assert self.last_input is not None, "backward before forward"
-        return dy * self.activation.derivative(self.last_input)
+        dx = self.activation.derivative(self.last_input)  # a fresh array: safe to reuse
+        dx *= dy
+        return dx
 
 
 class BatchNorm(Layer):
