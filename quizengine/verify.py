@@ -166,11 +166,8 @@ def judge(question: Question, results: dict[RunKey, dict[str, Any]], seed: int) 
     for label, text, line, key, link in _linked_items(question):
         base = {"label": label, "text": text, "line": line, "key": key}
         if link is None:
-            items.append(
-                ItemVerdict(
-                    **base, link=None, status="broken", simulation_says="no claim link to verify"
-                )
-            )
+            missing = "no metric link" if label == "answer" else "no claim link"
+            items.append(ItemVerdict(**base, link=None, status="broken", simulation_says=missing))
             continue
         base["line"], base["link"] = link.line, link.href
         try:
