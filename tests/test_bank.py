@@ -79,16 +79,11 @@ def test_every_choice_ends_with_a_claim_link(questions: list[Question]) -> None:
     assert missing == []
 
 
-def test_every_numeric_answer_names_a_metric_or_is_listed(questions: list[Question]) -> None:
-    # A numeric key is checked against a simulation's metric wherever one computes it; the
-    # only exception is a closed-form bound no experiment reports (listed here on purpose).
-    without_metric = {"sigmoid-chain-bound"}
+def test_every_numeric_answer_names_a_metric(questions: list[Question]) -> None:
     for question in questions:
         if question.type != "numeric":
             continue
         assert question.answer is not None
-        if question.id in without_metric:
-            continue
         assert question.metric_link is not None, question.id
         assert question.metric_link.target, question.id
 
