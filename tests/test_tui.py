@@ -17,6 +17,7 @@ from quizengine.tui.question import QuestionScreen
 from quizengine.tui.quiz import Quiz, format_duration, make_items
 from quizengine.tui.resume import ResumeScreen
 from quizengine.tui.summary import SummaryScreen
+from quizengine.tui.widgets import screen_actions
 
 SIZE = (80, 24)
 
@@ -24,6 +25,10 @@ SIZE = (80, 24)
 def text_of(screen: object, selector: str) -> str:
     widget = screen.query_one(selector, Static)  # type: ignore[attr-defined]
     return str(widget.content)
+
+
+def rows_of(table: DataTable[object]) -> list[list[object]]:
+    return [table.get_row_at(i) for i in range(table.row_count)]
 
 
 def make_app(**options: object) -> QuizApp:
@@ -204,25 +209,26 @@ async def test_summary_scores_times_and_retries_the_wrong_ones() -> None:
         headline = text_of(app.screen, "#headline")
         assert "Score 1.5 / 3 (50%)" in headline
         assert "time 2m 15s" in headline
-        table = app.screen.query_one(DataTable)
-        rows = [table.get_row_at(i) for i in range(table.row_count)]
-        assert rows == [
+        assert rows_of(app.screen.query_one("#by-tag", DataTable)) == [
             ["activations", "3", "3", "1.5", "50%"],
             ["initialization", "1", "1", "0.5", "50%"],
         ]
-        assert app.quiz is not None
-        assert [a.seconds for a in app.quiz.attempts.values()] == [30, 45, 60]
+        assert rows_of(app.screen.query_one("#by-question", DataTable)) == [
+            ["The sigmoid's slope", "1", "30s"],
+            ["Early layers that never learn", "0.5", "45s"],
+            ["Ten sigmoid layers", "0", "1m 00s"],
+        ]
         await pilot.press("r")
         assert isinstance(app.screen, QuestionScreen)
         assert [i.question.id for i in app.quiz.items] == ["deep-net-remedies", "sigmoid-max"]
-        await pilot.press("e", "b")  # end at once, back to the bank
+        await pilot.press("f", "b")  # end at once, back to the bank
         assert isinstance(app.screen, BrowserScreen)
 
 
-async def test_end_key_counts_unanswered_as_zero() -> None:
+async def test_finish_key_counts_unanswered_as_zero() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "2", "enter", "e")
+        await pilot.press("enter", "2", "enter", "f")
         assert isinstance(app.screen, SummaryScreen)
         assert "Score 1 / 3 (33%)" in text_of(app.screen, "#headline")
         assert "1 of 3 answered" in text_of(app.screen, "#headline")
@@ -326,8 +332,8 @@ async def test_help_lists_the_keys_of_the_screen_below() -> None:
         await pilot.press("enter", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = app.screen.query_one(Markdown).source
-        assert "| `⏎` | Submit |" in text
-        assert "| `1-9` | Pick |" in text
+        assert "- `⏎` Submit" in text
+        assert "- `1-9` Pick" in text
         await pilot.press("escape")
         assert isinstance(app.screen, QuestionScreen)
 
@@ -338,7 +344,7 @@ async def test_command_palette_offers_the_screen_actions() -> None:
         await pilot.press("enter", "2", "enter")
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
         assert commands["Next"] == "key: n"
-        assert commands["End"] == "key: e"
+        assert commands["Finish"] == "key: f"
         assert "Prev" not in commands  # nothing before the first question
         assert "Theme" in commands
         await commands_callback(app, "Next")
@@ -429,4 +435,39 @@ async def test_declining_resume_sets_the_sitting_aside(tmp_path: Path) -> None:
         await pilot.press("n")
         assert isinstance(app.screen, BrowserScreen)
     assert store.sessions()[-1].status == "abandoned"
+    store.close()
+
+
+async def test_ctrl_s_opens_the_statistics_screen(tmp_path: Path) -> None:
+    from quizengine.tui.stats_screen import StatsScreen
+
+    store = HistoryStore.open(tmp_path / "h.sqlite3", clock=Clock())
+    app = make_app(store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("b")
+        assert isinstance(app.screen, BrowserScreen)
+    store.close()
+    app = make_app()  # no history: no statistics
+    async with app.run_test(size=SIZE) as pilot:
+        assert "Stats" not in {a.description for a in screen_actions(app.screen)}
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, BrowserScreen)
+
+
+async def test_start_opens_a_quiz_at_once(tmp_path: Path) -> None:
+    store = HistoryStore.open(tmp_path / "h.sqlite3", clock=Clock())
+    store.start_session(["sigmoid-slope"])  # unfinished, but a review was asked for
+    bank = fixture_bank()
+    app = QuizApp(
+        bank, store=store, clock=Clock(), start=[bank.by_id("sigmoid-max")], start_kind="review"
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.screen.question.id == "sigmoid-max"
+        await pilot.press("f", "b")
+        assert isinstance(app.screen, BrowserScreen)  # the whole bank to go on with
+    assert store.sessions()[-1].kind == "review"
     store.close()

@@ -21,11 +21,12 @@ from textual.screen import Screen
 from quizengine.model import Bank, Question
 from quizengine.tui.browser import BrowserScreen, Standing
 from quizengine.tui.feedback import FeedbackScreen, OpenSimulation
-from quizengine.tui.help import HelpScreen, screen_actions
+from quizengine.tui.help import HelpScreen
 from quizengine.tui.question import Navigate, QuestionScreen
 from quizengine.tui.quiz import Attempt, Quiz, make_items
 from quizengine.tui.resume import ResumeScreen
 from quizengine.tui.summary import SummaryScreen
+from quizengine.tui.widgets import screen_actions
 
 if TYPE_CHECKING:
     from quizengine.history import HistoryStore, Session
@@ -58,8 +59,14 @@ class QuizApp(App[None]):
         seed: int = 0,
         query: str = "",
         clock: Callable[[], dt.datetime] = utc_now,
+        start: Sequence[Question] = (),
+        start_kind: str = "quiz",
     ) -> None:
-        """``clock`` gives timestamps and durations; tests pass a fixed one for stable screens."""
+        """``clock`` gives timestamps and durations; tests pass a fixed one for stable screens.
+
+        With ``start``, a quiz on those questions begins at once (e.g. ``quizengine review``
+        with ``start_kind="review"``), instead of the offer to resume an unfinished one.
+        """
         super().__init__()
         self.bank = bank
         self.store = store
@@ -68,6 +75,8 @@ class QuizApp(App[None]):
         self.query_text = query
         self.clock = clock
         self.quiz: Quiz | None = None
+        self.start_questions = list(start)
+        self.start_kind = start_kind
 
     # -- start-up ----------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -76,10 +85,12 @@ class QuizApp(App[None]):
         )
 
     def on_mount(self) -> None:
-        if self.store is None:
-            return
-        self.refresh_standings()
-        self._offer_resume()
+        if self.store is not None:
+            self.refresh_standings()
+        if self.start_questions:
+            self.start_quiz(self.start_questions, kind=self.start_kind)
+        elif self.store is not None:
+            self._offer_resume()
 
     def _seconds(self) -> float:
         return self.clock().timestamp()
@@ -238,6 +249,17 @@ class QuizApp(App[None]):
             return None
 
     # -- keys everywhere ---------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stats":
+            return self.store is not None
+        return True
+
+    def action_stats(self) -> None:
+        from quizengine.tui.stats_screen import StatsScreen  # plotext loads on first use
+
+        assert self.store is not None
+        self.push_screen(StatsScreen(self.store, self.bank.questions, clock=self.clock))
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
@@ -251,6 +273,6 @@ class QuizApp(App[None]):
             if action.action not in ("quit", "app.quit"):  # Quit is a system command already
                 yield SystemCommand(
                     action.description,
-                    f"key: {action.key}",
+                    f"key: {action.display}",
                     partial(self.run_action, action.action, action.node),
                 )

@@ -7,19 +7,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from quizengine.diagnostics import Diagnostic
 from quizengine.model import Question
 from quizengine.tui.quiz import format_score
-from quizengine.tui.widgets import KeyedInput
+from quizengine.tui.widgets import KeyBar, KeyedInput
 
 
 @dataclass(frozen=True)
@@ -60,13 +60,21 @@ def due_label(due: dt.datetime | None, now: dt.datetime) -> str:
     return f"in {int(seconds // 86400)}d"
 
 
+FIXED_COLUMNS = (("Tags", 16), ("Level", 6), ("Last", 4), ("Due", 6))
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis (the table would cut it silently)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 class FilterInput(KeyedInput):
     """The filter box; Enter starts every question it shows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "screen.start_shown", "Start shown"),
         Binding("escape", "clear", "Clear filter", show=False),
-        Binding("down", "screen.focus_table", "Choose one", key_display="↓"),
+        Binding("down", "screen.focus_table", "List", key_display="↓"),
     ]
 
     def action_clear(self) -> None:
@@ -77,7 +85,7 @@ class QuestionTable(DataTable[str]):
     """The questions; Enter starts the highlighted one alone."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.start_one", "Start this one"),
+        Binding("enter", "screen.start_one", "Start one"),
         Binding("slash", "screen.focus_filter", "Filter", key_display="/"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -98,12 +106,14 @@ class BrowserScreen(Screen[None]):
 Type to filter: every word must appear in the title, id, topic, tags or difficulty;
 `#word` matches tags that start with it. **Enter** in the filter starts a quiz of every question
 shown; **↓** moves to the list, where **Enter** starts one question alone. **Ctrl+T** steps the
-filter through the tags. *Last* is your latest score and *Due* when the question is up for review.
+filter through the tags. *Last* is your latest score and *Due* when the question is up for review:
+**Ctrl+R** reviews the questions due now, **Ctrl+S** shows your statistics.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+t", "next_tag", "By tag"),
-        Binding("ctrl+r", "review", "Review due"),
+        Binding("ctrl+t", "next_tag", "Tags"),
+        Binding("ctrl+r", "review", "Review"),
+        Binding("ctrl+s", "app.stats", "Stats"),
         Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
@@ -133,9 +143,10 @@ filter through the tags. *Last* is your latest score and *Due* when the question
         self.initial_query = query
         self.shown: list[Question] = []
         self.tags = sorted({tag for q in self.questions for tag in q.tags})
+        self.title_width = 36
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Static(id="counts")
         yield FilterInput(
             self.initial_query,
             placeholder="Type to filter (#tag for a tag)…",
@@ -143,23 +154,25 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             compact=True,
         )
         yield QuestionTable(id="questions", cursor_type="row", zebra_stripes=True)
-        yield Static(id="counts")
         if self.errors:
             with VerticalScroll(id="load-errors"):
                 yield Static(self._errors_content())
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sub_title = "bank"
-        table = self.query_one(QuestionTable)
-        # 80 columns: the widths below, one cell of padding each side, and a scrollbar.
-        table.add_column("Title", width=32, key="title")
-        table.add_column("Tags", width=17, key="tags")
-        table.add_column("Level", width=6, key="level")
-        table.add_column("Last", width=4, key="last")
-        table.add_column("Due", width=6, key="due")
-        self._refill(self.initial_query)
         self.query_one(FilterInput).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The title takes the width the other columns leave (36 cells at 80 columns)."""
+        fixed = sum(width for _, width in FIXED_COLUMNS)
+        padding = 2 * (len(FIXED_COLUMNS) + 1) + 2  # a cell each side of a column, a scrollbar
+        self.title_width = max(16, event.size.width - fixed - padding)
+        table = self.query_one(QuestionTable)
+        table.clear(columns=True)
+        table.add_column("Title", width=self.title_width)
+        for name, width in FIXED_COLUMNS:
+            table.add_column(name, width=width)
+        self._refill(self.query_one(FilterInput).value)
 
     def update_standings(self, standings: Mapping[str, Standing], now: dt.datetime) -> None:
         """New results from the history (after a quiz): redraw the Last and Due columns."""
@@ -181,8 +194,8 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             standing = self.standings.get(question.id, Standing())
             last = "" if standing.last_score is None else format_score(standing.last_score)
             table.add_row(
-                question.title,
-                ", ".join(question.tags),
+                fit(question.title, self.title_width),
+                fit(", ".join(question.tags), FIXED_COLUMNS[0][1]),
                 question.difficulty,
                 last,
                 due_label(standing.due, self.now),
@@ -190,7 +203,10 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             )
         total = len(self.questions)
         self.query_one("#counts", Static).update(
-            f"{len(self.shown)} of {total} question{'s' if total != 1 else ''} shown"
+            Content.assemble(
+                ("quizengine", "bold"),
+                f" · {len(self.shown)} of {total} question{'s' if total != 1 else ''} shown",
+            )
         )
 
     @on(Input.Changed, "#filter")

@@ -11,12 +11,13 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from quizengine.model import NumericAnswer, Question, SimLink
 from quizengine.simlink import is_sim_href, parse_sim_href
 from quizengine.tui.question import Navigate
 from quizengine.tui.quiz import Attempt, Quiz, format_score
+from quizengine.tui.widgets import KeyBar
 
 LEGEND = "☑ you picked it · ☐ you did not · ✓ correct choice · ✗ wrong choice"
 
@@ -101,7 +102,7 @@ experiment; clicking a `sim:` link opens it on that link. **n** or **Enter** goe
         Binding("n,enter", "navigate(1)", "Next", key_display="n"),
         Binding("p", "navigate(-1)", "Prev"),
         Binding("s", "simulate", "Simulate"),
-        Binding("e", "end", "End"),
+        Binding("f", "end", "Finish"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -114,14 +115,13 @@ experiment; clicking a `sim:` link opens it on that link. **n** or **Enter** goe
         self.attempt = attempt
 
     def compose(self) -> ComposeResult:
-        yield Header()
         yield Static(self._status(), id="status")
         with VerticalScroll(id="body"):
             yield Static(Content.styled(self.question.title, "bold"), id="title")
             yield Markdown(
                 feedback_markdown(self.question, self.attempt), id="feedback", open_links=False
             )
-        yield Footer()
+        yield KeyBar()
 
     def _status(self) -> Content:
         verdict = self.attempt.verdict
@@ -136,7 +136,6 @@ experiment; clicking a `sim:` link opens it on that link. **n** or **Enter** goe
         )
 
     def on_mount(self) -> None:
-        self.sub_title = self.quiz.progress
         self.query_one("#body").focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -3,51 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
+from quizengine.tui.widgets import screen_actions
+
 GENERAL = """\
-**?** opens this help anywhere, **Ctrl+P** the command palette (every action below is there too,
-and *Theme* changes the colours), **Ctrl+Q** quits. Answers are saved as soon as you submit them.
+**?** opens this help anywhere, **Ctrl+P** the command palette (every key above is there too, and
+*Theme* changes the colours), **Ctrl+Q** quits. Answers are saved as soon as you submit them.
 """
 
 
-def keys_table(rows: Iterable[tuple[str, str]]) -> str:
-    lines = ["| key | action |", "| --- | --- |"]
-    lines += [f"| `{key}` | {description} |" for key, description in rows]
-    return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class KeyAction:
-    """An action the screen has a key for, as the footer shows it."""
-
-    key: str
-    description: str
-    action: str
-    node: DOMNode
-
-
-def screen_actions(screen: Screen[object]) -> list[KeyAction]:
-    """The shown, enabled actions of ``screen`` now, one per action (the footer's list)."""
-    found: dict[str, KeyAction] = {}
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if not (binding.show and binding.description and active.enabled):
-            continue
-        if binding.action not in found:
-            shown = binding.key_display or screen.app.get_key_display(replace(binding, key=key))
-            found[binding.action] = KeyAction(
-                shown, binding.description, binding.action, active.node
-            )
-    return list(found.values())
+def keys_list(rows: Iterable[tuple[str, str]]) -> str:
+    return "\n".join(f"- `{key}` {description}" for key, description in rows)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -63,7 +36,7 @@ class HelpScreen(ModalScreen[None]):
         self.text = "\n\n".join(
             [
                 guide.strip(),
-                keys_table((a.key, a.description) for a in screen_actions(under)),
+                keys_list((a.display, a.description) for a in screen_actions(under)),
                 GENERAL,
             ]
         ).strip()

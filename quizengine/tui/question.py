@@ -11,12 +11,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Markdown, RadioButton, RadioSet, Static
+from textual.widgets import Checkbox, Input, Markdown, RadioButton, RadioSet, Static
 
 from quizengine.scoring import Response
 from quizengine.tui.inline import inline_content
 from quizengine.tui.quiz import Quiz
-from quizengine.tui.widgets import KeyedInput
+from quizengine.tui.widgets import KeyBar, KeyedInput, WrappingCheckbox, WrappingRadioButton
 
 MAX_KEYED_CHOICES = 9
 NUMBER_CHARACTERS = frozenset("0123456789.-+eE")
@@ -46,7 +46,7 @@ class ChoiceRadios(RadioSet):
     BINDINGS: ClassVar[list[BindingType]] = [_SUBMIT]
 
 
-class ChoiceBox(Checkbox):
+class ChoiceBox(WrappingCheckbox):
     BINDINGS: ClassVar[list[BindingType]] = [_SUBMIT]
 
 
@@ -75,7 +75,7 @@ class QuestionScreen(Screen[None]):
 
 Pick with the number keys (**1**-**9** toggle a choice; for a single-answer question they select
 it) or the mouse, or type a number. **Enter** submits and shows the answer. **n** and **p** move to
-the next and previous question without answering; **e** ends the quiz and shows the summary.
+the next and previous question without answering; **f** finishes the quiz and shows the summary.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -84,7 +84,7 @@ the next and previous question without answering; **e** ends the quiz and shows 
         *[Binding(str(i), f"toggle({i})", show=False) for i in range(2, 10)],
         Binding("n", "navigate(1)", "Next"),
         Binding("p", "navigate(-1)", "Prev"),
-        Binding("e", "end", "End"),
+        Binding("f", "end", "Finish"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -100,7 +100,6 @@ the next and previous question without answering; **e** ends the quiz and shows 
 
     def compose(self) -> ComposeResult:
         q = self.question
-        yield Header()
         yield Static(self._status(), id="status")
         with VerticalScroll(id="body"):
             yield Static(Content.styled(q.title, "bold"), id="title")
@@ -108,7 +107,7 @@ the next and previous question without answering; **e** ends the quiz and shows 
             if q.type == "single":
                 with ChoiceRadios(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield RadioButton(choice_label(i, choice.text))
+                        yield WrappingRadioButton(choice_label(i, choice.text))
             elif q.type == "multiple":
                 with Vertical(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
@@ -120,7 +119,7 @@ the next and previous question without answering; **e** ends the quiz and shows 
                     id="number",
                     type="number",
                 )
-        yield Footer()
+        yield KeyBar()
 
     def _status(self) -> Content:
         q = self.question
@@ -131,7 +130,6 @@ the next and previous question without answering; **e** ends the quiz and shows 
         )
 
     def on_mount(self) -> None:
-        self.sub_title = self.quiz.progress
         if self.question.type == "numeric":
             self.query_one(NumberInput).focus()
         elif self.question.type == "single":

@@ -19,8 +19,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
-    Header,
     Input,
     Label,
     Markdown,
@@ -47,7 +45,7 @@ from quizengine.tui.simdata import (
     parse_overrides,
     run_simulation,
 )
-from quizengine.tui.widgets import KeyedInput
+from quizengine.tui.widgets import KeyBar, KeyedInput
 
 COMPARE = "compare"
 
@@ -128,7 +126,6 @@ again; **v** plots the next series; **Esc** goes back.
         self.started = 0.0
 
     def compose(self) -> ComposeResult:
-        yield Header()
         yield Static(id="sim-status")
         with Horizontal(id="sim-main"):
             with VerticalScroll(id="sim-form"):
@@ -152,10 +149,9 @@ again; **v** plots the next series; **Esc** goes back.
                     yield DataTable(id="sim-metrics", cursor_type="row", zebra_stripes=True)
                 with TabPane("Claims", id="tab-claims"), VerticalScroll():
                     yield Markdown(id="sim-claims", open_links=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sub_title = "simulation"
         self.query_one("#sim-fields").display = False
         self.set_interval(0.2, self._tick)
         self._start(dict(self.link.params), None)

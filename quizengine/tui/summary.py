@@ -9,9 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from quizengine.tui.quiz import Quiz, format_duration, format_score
+from quizengine.tui.widgets import KeyBar
 
 
 def percent(part: float, whole: float) -> str:
@@ -47,11 +48,11 @@ right, **b** goes back to the bank.
         self.now = now
 
     def compose(self) -> ComposeResult:
-        yield Header()
         yield Static(self._headline(), id="headline")
         yield DataTable(id="by-tag", cursor_type="row", zebra_stripes=True)
         yield Static(self._retry_line(), id="retry")
-        yield Footer()
+        yield DataTable(id="by-question", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
 
     def _headline(self) -> Content:
         quiz = self.quiz
@@ -73,8 +74,7 @@ right, **b** goes back to the bank.
         return f"{wrong} question{'s' if wrong != 1 else ''} to retry (r)."
 
     def on_mount(self) -> None:
-        self.sub_title = "summary"
-        table = self.query_one(DataTable)
+        table = self.query_one("#by-tag", DataTable)
         table.add_column("Tag", width=28)
         table.add_columns("Questions", "Answered", "Score", "%")
         for row in self.quiz.by_tag():
@@ -85,7 +85,17 @@ right, **b** goes back to the bank.
                 format_score(row.score),
                 percent(row.score, row.questions),
             )
-        table.focus()
+        questions = self.query_one("#by-question", DataTable)
+        questions.add_column("Question", width=46)
+        questions.add_columns("Score", "Time")
+        for i, item in enumerate(self.quiz.items):
+            attempt = self.quiz.attempts.get(i)
+            questions.add_row(
+                item.question.title,
+                format_score(attempt.score) if attempt else "–",
+                format_duration(attempt.seconds) if attempt else "",
+            )
+        questions.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "retry":

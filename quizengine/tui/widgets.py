@@ -1,9 +1,100 @@
-"""Widgets shared by several screens."""
+"""Widgets shared by several screens, and the list of keys a screen answers to."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from textual import events
-from textual.widgets import Input
+from textual.binding import Binding
+from textual.content import Content
+from textual.dom import DOMNode
+from textual.geometry import Size
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, RadioButton
+
+
+@dataclass(frozen=True)
+class KeyAction:
+    """An action the screen has a shown key for."""
+
+    key: str
+    """The key's name, e.g. ``question_mark``."""
+    display: str
+    """How the key is shown, e.g. ``?``."""
+    description: str
+    action: str
+    node: DOMNode
+    enabled: bool
+
+
+def screen_actions(screen: Screen[object], *, disabled: bool = False) -> list[KeyAction]:
+    """The shown actions of ``screen`` now, one per action, as the footer lists them.
+
+    With ``disabled``, actions that exist but cannot run now (e.g. Prev on the first question)
+    are included, marked ``enabled=False``.
+    """
+    found: dict[str, KeyAction] = {}
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not (binding.show and binding.description) or binding.action in found:
+            continue
+        if active.enabled or disabled:
+            display = binding.key_display or screen.app.get_key_display(replace(binding, key=key))
+            found[binding.action] = KeyAction(
+                key, display, binding.description, binding.action, active.node, active.enabled
+            )
+    return list(found.values())
+
+
+class KeyBar(Widget):
+    """The footer: the keys of the screen, each clickable, and the command palette's key.
+
+    One widget redrawn when the screen's bindings change. (Textual's Footer is a widget per key,
+    rebuilt on every focus change; it took a third of the time to the first question.)
+    """
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        self.refresh()
+
+    def render(self) -> Content:
+        keys = [self._key(a) for a in screen_actions(self.screen, disabled=True)]
+        left = Content(" ").join(keys)
+        palette = self._palette()
+        gap = max(1, self.size.width - left.cell_length - palette.cell_length)
+        return Content.assemble(left, " " * gap, palette)
+
+    @staticmethod
+    def _key(action: KeyAction) -> Content:
+        dim = "" if action.enabled else " dim"
+        return Content.from_markup(
+            f"[@click=app.simulate_key({action.key!r})]"
+            f"[bold $footer-key-foreground{dim}] {escape(action.display)} [/]"
+            f"[$footer-description-foreground{dim}]{escape(action.description)}[/][/]"
+        )
+
+    def _palette(self) -> Content:
+        if not self.app.ENABLE_COMMAND_PALETTE:
+            return Content("")
+        binding = Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette")
+        display = self.app.get_key_display(binding)
+        return Content.from_markup(
+            f"[@click=app.command_palette][bold $footer-key-foreground]{escape(display)}[/]"
+            " palette [/]"
+        )
 
 
 class KeyedInput(Input):
@@ -19,3 +110,21 @@ class KeyedInput(Input):
     async def _on_key(self, event: events.Key) -> None:
         if event.is_printable and event.character is not None and not self.types(event.character):
             event.prevent_default()  # skip Input's handler; the event still bubbles up
+
+
+class WrappingCheckbox(Checkbox):
+    """A checkbox whose label wraps onto more lines (Textual's is cut to one line)."""
+
+    DEFAULT_CSS = "WrappingCheckbox { text-wrap: wrap; }"
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.render().get_height(self.styles, width)
+
+
+class WrappingRadioButton(RadioButton):
+    """A radio button whose label wraps onto more lines."""
+
+    DEFAULT_CSS = "WrappingRadioButton { text-wrap: wrap; }"
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self.render().get_height(self.styles, width)

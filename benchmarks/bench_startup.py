@@ -1,0 +1,121 @@
+"""Time to the first question on screen, against a bare Textual app started the same way.
+
+Each run is a fresh ``python`` process, headless, driven by Textual's auto-pilot:
+
+- **bare**: an App showing one Static; Enter pushes a second screen with one Static.
+- **quizengine**: ``quizengine take --db NEW`` as the command line builds it (the bundled bank
+  loaded and parsed, a new history created); Enter in the browser starts the quiz and the clock
+  stops once the first question screen is mounted and painted.
+
+The time is from just before spawning the process to the child's "ready" line, so interpreter
+start-up and imports count. Prints the median of each, the ratio (target: at most 1.3), and
+whether numpy was imported before the first question (it must not be).
+
+    PYTHONPATH=. python benchmarks/bench_startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BARE = """
+import sys, time
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Static
+
+class Second(Screen):
+    def compose(self):
+        yield Static("question 1 of 1")
+
+class Bare(App):
+    def compose(self):
+        yield Static("bank")
+    def on_key(self, event):
+        if event.key == "enter":
+            self.push_screen(Second())
+
+async def ready(pilot):
+    await pilot.press("enter")
+    while not isinstance(pilot.app.screen, Second) or not pilot.app.screen.is_mounted:
+        await pilot.pause()
+    await pilot.pause()  # painted
+    print("ready", time.time(), "numpy" in sys.modules, flush=True)
+    pilot.app.exit()
+
+Bare().run(headless=True, auto_pilot=ready)
+"""
+
+QUIZENGINE = """
+import sys, time
+from quizengine.cli import build_parser
+from quizengine.commands.take import build_app
+
+app = build_app(build_parser().parse_args(["take", "--db", sys.argv[1]]))
+
+async def ready(pilot):
+    from quizengine.tui.question import QuestionScreen
+    await pilot.press("enter")
+    while not isinstance(app.screen, QuestionScreen) or not app.screen.is_mounted:
+        await pilot.pause()
+    await pilot.pause()  # painted
+    print("ready", time.time(), "numpy" in sys.modules, flush=True)
+    app.exit()
+
+app.run(headless=True, auto_pilot=ready)
+app.store.close()
+"""
+
+
+def time_to_ready(code: str, *args: str) -> tuple[float, bool]:
+    """Seconds from spawning ``python -c code`` to its ready line, and whether numpy was loaded."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("ready "):
+            _, stamp, numpy = line.split()
+            return float(stamp) - started, numpy == "True"
+    raise SystemExit(f"the child did not get ready:\n{done.stdout}\n{done.stderr}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="runs of each (default: 7)")
+    runs = parser.parse_args().runs
+    bare: list[float] = []
+    ours: list[float] = []
+    numpy_loaded = False
+    with tempfile.TemporaryDirectory() as tmp:
+        # A new history each time: a quiz left open would make the next start offer to resume.
+        time_to_ready(QUIZENGINE, str(Path(tmp) / "warm-up.sqlite3"))  # warm the file cache
+        for run in range(runs):  # interleaved, so background load hits both alike
+            bare.append(time_to_ready(BARE)[0])
+            seconds, numpy = time_to_ready(QUIZENGINE, str(Path(tmp) / f"{run}.sqlite3"))
+            ours.append(seconds)
+            numpy_loaded |= numpy
+    b, q = statistics.median(bare), statistics.median(ours)
+    print(f"bare Textual app, second screen:    median {b * 1000:6.0f} ms  (runs: {runs})")
+    print(f"quizengine take, first question:    median {q * 1000:6.0f} ms")
+    print(f"ratio: {q / b:.2f}x (target <= 1.3x)")
+    print(f"numpy imported before the first question: {'yes (bad)' if numpy_loaded else 'no'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The Textual terminal UI: ``QuizApp`` in app.py wires one screen per module."""
