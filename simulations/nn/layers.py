@@ -91,20 +91,32 @@ class Dense(Layer):
 
 
 class ActivationLayer(Layer):
-    """a = phi(h) elementwise; caches h for phi'(h)."""
+    """a = phi(h) elementwise; caches h (and a) for phi'(h).
+
+    Where the activation can compute phi' from its output (sigmoid, tanh, relu), backward
+    does so, as autograd frameworks do: fewer passes over the array, and a is kept alive
+    anyway as the next layer's input.
+    """
 
     def __init__(self, activation: Activation | str) -> None:
         self.activation = get_activation(activation) if isinstance(activation, str) else activation
         self.last_input: Array | None = None
         """The pre-activation h of the last forward pass (e.g. to measure saturation)."""
+        self.last_output: Array | None = None
 
     def forward(self, x: Array) -> Array:
         self.last_input = x
-        return self.activation.value(x)
+        self.last_output = self.activation.value(x)
+        return self.last_output
 
     def backward(self, dy: Array) -> Array:
-        assert self.last_input is not None, "backward before forward"
-        dx = self.activation.derivative(self.last_input)  # a fresh array: safe to reuse
+        assert self.last_input is not None and self.last_output is not None, "backward first"
+        from_output = self.activation.derivative_from_output
+        # Either way a fresh array, safe to multiply into.
+        if from_output is not None:
+            dx = from_output(self.last_output)
+        else:
+            dx = self.activation.derivative(self.last_input)
         dx *= dy
         return dx
 
