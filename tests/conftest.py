@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import os
+
+# One BLAS thread per process, set before numpy loads: on 2 shared cores a multi-threaded
+# OpenBLAS oversubscribes (the verify tests run 2 worker processes) and some matmuls then run
+# many times slower. setdefault keeps a caller's explicit choice.
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import pytest  # noqa: E402
 
 VALID_SINGLE = """\
 ---
