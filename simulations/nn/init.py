@@ -29,7 +29,9 @@ def _fans(shape: tuple[int, ...]) -> tuple[int, int]:
 def _normal(
     rng: np.random.Generator, shape: tuple[int, ...], std: float, dtype: DTypeLike
 ) -> Array:
-    return (rng.standard_normal(shape) * std).astype(dtype, copy=False)
+    weights = rng.standard_normal(shape)
+    weights *= std  # in place: these arrays are the largest a run allocates
+    return weights.astype(dtype, copy=False)
 
 
 def _uniform(
