@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from textual.widgets import Checkbox, DataTable, Markdown, RadioButton, Static
-from tui_support import Clock, fixture_bank
+from tui_support import BANK_DIR, Clock, fixture_bank
 
 from quizengine.history import HistoryStore
 from quizengine.tui.app import QuizApp
@@ -471,3 +472,75 @@ async def test_start_opens_a_quiz_at_once(tmp_path: Path) -> None:
         assert isinstance(app.screen, BrowserScreen)  # the whole bank to go on with
     assert store.sessions()[-1].kind == "review"
     store.close()
+
+
+async def test_leaving_the_panel_while_it_runs(tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "n", "1", "enter", "s", "escape")
+        assert isinstance(app.screen, FeedbackScreen)
+        await wait_for_simulation(app, pilot)  # the thread finishes; its result is dropped
+        assert isinstance(app.screen, FeedbackScreen) and app.is_running
+
+
+# -- the take command ---------------------------------------------------------------------------
+def take_args(*argv: str) -> object:
+    from quizengine.cli import build_parser
+
+    return build_parser().parse_args(["take", *argv])
+
+
+def test_take_builds_the_app_on_the_given_bank(tmp_path: Path) -> None:
+    from quizengine.commands.take import build_app
+
+    app = build_app(
+        take_args(str(BANK_DIR), "--tag", "initialization", "--db", str(tmp_path / "h"))
+    )
+    assert [q.id for q in app.bank.questions] == ["deep-net-remedies"]
+    assert app.bank.errors  # the broken file is still reported
+    assert app.store is not None
+    app.store.close()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["no/such/dir"], "no such file or directory: no/such/dir"),
+        ([str(BANK_DIR), "--tag", "nope"], "no question has the tag 'nope'; tags: activations"),
+    ],
+)
+def test_take_usage_errors(argv: list[str], message: str, tmp_path: Path) -> None:
+    from quizengine.cli import UsageError
+    from quizengine.commands.take import build_app
+
+    with pytest.raises(UsageError, match=message.replace("(", r"\(")):
+        build_app(take_args(*argv, "--db", str(tmp_path / "h")))
+
+
+def test_a_foreign_database_is_a_usage_error(tmp_path: Path) -> None:
+    from quizengine.cli import main
+
+    foreign = tmp_path / "notes.txt"
+    foreign.write_text("not a database\n")
+    assert main(["take", str(BANK_DIR), "--db", str(foreign)]) == 2
+    assert foreign.read_text() == "not a database\n"
+
+
+def test_start_up_imports_neither_numpy_nor_the_simulations() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from quizengine.cli import build_parser; "
+        "from quizengine.commands.take import build_app; import quizengine.tui.app; "
+        "print(sorted(m for m in sys.modules if m == 'numpy' or m.startswith('simulations')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+    assert done.stdout.strip() == "[]"

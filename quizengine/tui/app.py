@@ -86,7 +86,8 @@ class QuizApp(App[None]):
 
     def on_mount(self) -> None:
         if self.store is not None:
-            self.refresh_standings()
+            # After the first frame: the FSRS replay would compete with drawing it.
+            self.call_after_refresh(self.refresh_standings)
         if self.start_questions:
             self.start_quiz(self.start_questions, kind=self.start_kind)
         elif self.store is not None:
@@ -104,10 +105,20 @@ class QuizApp(App[None]):
     @work(thread=True, exclusive=True, group="standings", exit_on_error=False)
     def refresh_standings(self) -> None:
         """Last results and due dates from the history, off the UI thread (FSRS replays)."""
+        from quizengine.history import HistoryError
+
         assert self.store is not None
         now = self.clock()
-        last = self.store.last_results()
-        plan = self.store.schedule(self.bank.questions, now)
+        try:
+            last = self.store.last_results()
+            if not last:  # a new history: nothing to show, and no need to load FSRS at start-up
+                return
+            plan = self.store.schedule(self.bank.questions, now)
+        except HistoryError as error:
+            self.call_from_thread(
+                self.notify, f"Cannot read the history: {error}", severity="error"
+            )
+            return
         standings = {
             q.id: Standing(
                 last_score=last[q.id].score if q.id in last else None, due=plan[q.id].due
@@ -118,7 +129,7 @@ class QuizApp(App[None]):
 
     def _offer_resume(self) -> None:
         assert self.store is not None
-        session = self.store.unfinished_session()
+        session = self._history(self.store.unfinished_session)
         if session is None:
             return
         known = [qid for qid in session.question_ids if qid in self._by_id]
@@ -141,7 +152,7 @@ class QuizApp(App[None]):
         items = make_items(questions, shuffle=self.shuffle, seed=self.seed, keep_order=True)
         quiz = Quiz(items, started_at=self._seconds())
         quiz.session_id = session.id
-        records = [r for r in self.store.answers() if r.session_id == session.id]
+        records = [r for r in self._history(self.store.answers) or [] if r.session_id == session.id]
         positions = {item.question.id: i for i, item in enumerate(items)}
         for record in records:  # a retried question keeps its latest answer
             if (i := positions.get(record.question_id)) is not None:
