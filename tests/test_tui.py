@@ -544,3 +544,68 @@ def test_start_up_imports_neither_numpy_nor_the_simulations() -> None:
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
     )
     assert done.stdout.strip() == "[]"
+
+
+# -- the simulation panel's plain data ----------------------------------------------------------
+def test_param_specs_from_a_params_model() -> None:
+    from typing import Literal
+
+    from pydantic import Field
+
+    from quizengine.tui.simdata import ParamSpec, param_specs
+    from simulations.base import Params
+
+    class Demo(Params):
+        depth: int = Field(30, description="layers")
+        activation: Literal["sigmoid", "relu"] = "sigmoid"
+        batchnorm: bool = False
+        lr: float = 0.1
+        bias: float | None = None
+
+    assert param_specs(Demo) == [
+        ParamSpec("depth", "int", "30", (), "layers"),
+        ParamSpec("activation", "choice", "sigmoid", ("sigmoid", "relu")),
+        ParamSpec("batchnorm", "choice", "false", ("false", "true")),
+        ParamSpec("lr", "float", "0.1"),
+        ParamSpec("bias", "text", ""),  # empty: the default, None
+    ]
+
+
+def test_default_comparison_prefers_the_usual_remedy() -> None:
+    from quizengine.tui.simdata import ParamSpec, default_comparison
+
+    activation = ParamSpec("activation", "choice", "sigmoid", ("sigmoid", "tanh", "relu"))
+    flag = ParamSpec("residual", "choice", "false", ("false", "true"))
+    assert default_comparison([flag, activation], {"activation": "tanh"}) == {"activation": "relu"}
+    assert default_comparison([activation], {"activation": "relu"}) == {"activation": "sigmoid"}
+    assert default_comparison([flag], {}) == {"residual": "true"}
+    assert default_comparison([ParamSpec("depth", "int", "3")], {}) == {}
+
+
+def test_parse_overrides() -> None:
+    from quizengine.tui.simdata import format_overrides, parse_overrides
+
+    assert parse_overrides("activation=relu&depth=4 init=he") == {
+        "activation": "relu",
+        "depth": "4",
+        "init": "he",
+    }
+    assert parse_overrides("  ") == {}
+    with pytest.raises(ValueError, match="key=value pairs"):
+        parse_overrides("relu")
+    assert format_overrides({"batchnorm": True, "depth": 4}) == "batchnorm=true depth=4"
+
+
+def test_log_axis_helpers() -> None:
+    from quizengine.tui.simdata import decade_ticks, index_ticks, log_points
+
+    xs, ys = log_points([1e-3, 0.0, float("nan"), 10.0])
+    assert xs == [1, 4] and ys == pytest.approx([-3.0, 1.0])  # zero and NaN cannot be drawn
+    assert decade_ticks([-3.2, 1.0]) == (
+        [-4.0, -3.0, -2.0, -1.0, 0.0, 1.0],
+        ["1e-4", "1e-3", "1e-2", "1e-1", "1", "1e1"],
+    )
+    ticks, _ = decade_ticks([-30.0, 2.0], max_ticks=7)
+    assert len(ticks) <= 7 and ticks[0] == -30.0
+    assert index_ticks(30) == [1, 6, 11, 16, 21, 26]
+    assert index_ticks(3) == [1, 2, 3]

@@ -43,7 +43,8 @@ def param_specs(model: type[BaseModel]) -> list[ParamSpec]:
     specs = []
     for name, field in model.model_fields.items():
         annotation = field.annotation
-        default = "" if field.is_required() else param_text(field.default)
+        # An empty field means "the default"; None (e.g. an optional bias) has no text form.
+        default = "" if field.is_required() or field.default is None else param_text(field.default)
         description = field.description or ""
         if get_origin(annotation) is Literal:
             options = tuple(param_text(a) for a in get_args(annotation))

@@ -246,7 +246,7 @@ again; **v** plots the next series; **Esc** goes back.
                     value,
                     compact=True,
                     id=f"param-{spec.name}",
-                    type="integer" if spec.kind == "int" else "text",
+                    type={"int": "integer", "float": "number"}.get(spec.kind, "text"),
                 )
             widget.tooltip = spec.description or None
             rows.append(
