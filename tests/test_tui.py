@@ -609,3 +609,18 @@ def test_log_axis_helpers() -> None:
     assert len(ticks) <= 7 and ticks[0] == -30.0
     assert index_ticks(30) == [1, 6, 11, 16, 21, 26]
     assert index_ticks(3) == [1, 2, 3]
+
+
+async def test_clicking_a_key_in_the_footer_runs_it() -> None:
+    from quizengine.tui.widgets import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "2", "enter")
+        bar = app.screen.query_one(KeyBar)
+        text = bar.render().plain
+        assert text.startswith(" n Next  p Prev ") and text.endswith("^p palette ")
+        assert len(text) == SIZE[0]
+        await pilot.click(KeyBar, offset=(text.index("Next"), 0))
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and app.quiz.index == 1
