@@ -57,7 +57,6 @@ class QuizApp(App[None]):
         store: HistoryStore | None = None,
         shuffle: bool = False,
         seed: int = 0,
-        query: str = "",
         clock: Callable[[], dt.datetime] = utc_now,
         start: Sequence[Question] = (),
         start_kind: str = "quiz",
@@ -72,7 +71,6 @@ class QuizApp(App[None]):
         self.store = store
         self.shuffle = shuffle
         self.seed = seed
-        self.query_text = query
         self.clock = clock
         self.quiz: Quiz | None = None
         self.start_questions = list(start)
@@ -80,9 +78,7 @@ class QuizApp(App[None]):
 
     # -- start-up ----------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
-        return BrowserScreen(
-            self.bank.questions, self.bank.diagnostics, now=self.clock(), query=self.query_text
-        )
+        return BrowserScreen(self.bank.questions, self.bank.diagnostics, now=self.clock())
 
     def on_mount(self) -> None:
         if self.store is not None:
@@ -250,13 +246,14 @@ class QuizApp(App[None]):
         self.push_screen(SimulationScreen(message.link, message.question.sim_links))
 
     def _history(self, method: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R | None:
-        """Call the history store; a failure is shown, never a crash (the quiz goes on)."""
+        """Call the history store; a failure (e.g. the disk is full) is shown, never a crash:
+        the quiz goes on without it."""
         from quizengine.history import HistoryError
 
         try:
             return method(*args, **kwargs)
         except HistoryError as error:
-            self.notify(f"Not saved to the history: {error}", severity="error", timeout=10)
+            self.notify(str(error), title="History", severity="error", timeout=10)
             return None
 
     # -- keys everywhere ---------------------------------------------------------------------

@@ -133,14 +133,12 @@ filter through the tags. *Last* is your latest score and *Due* when the question
         standings: Mapping[str, Standing] | None = None,
         *,
         now: dt.datetime,
-        query: str = "",
     ) -> None:
         super().__init__()
         self.questions = list(questions)
         self.errors = [d for d in diagnostics if d.severity == "error"]
         self.standings = dict(standings or {})
         self.now = now
-        self.initial_query = query
         self.shown: list[Question] = []
         self.tags = sorted({tag for q in self.questions for tag in q.tags})
         self.title_width = 36
@@ -148,7 +146,6 @@ filter through the tags. *Last* is your latest score and *Due* when the question
     def compose(self) -> ComposeResult:
         yield Static(id="counts")
         yield FilterInput(
-            self.initial_query,
             placeholder="Type to filter (#tag for a tag)…",
             id="filter",
             compact=True,
