@@ -624,3 +624,18 @@ async def test_clicking_a_key_in_the_footer_runs_it() -> None:
         await pilot.click(KeyBar, offset=(text.index("Next"), 0))
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen) and app.quiz.index == 1
+
+
+async def test_the_browser_keeps_its_place_when_standings_arrive() -> None:
+    from quizengine.tui.browser import Standing
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", "down")
+        screen = app.screen
+        assert isinstance(screen, BrowserScreen)
+        screen.update_standings({"sigmoid-max": Standing(last_score=1.0)}, Clock()())
+        await pilot.pause()
+        table = screen.query_one(DataTable)
+        assert table.cursor_row == 1
+        assert table.get_row_at(2)[3] == "1"

@@ -185,6 +185,9 @@ filter through the tags. *Last* is your latest score and *Due* when the question
 
     def _refill(self, query: str) -> None:
         table = self.query_one(QuestionTable)
+        highlighted = (
+            self.shown[table.cursor_row].id if 0 <= table.cursor_row < len(self.shown) else None
+        )
         table.clear()
         self.shown = [q for q in self.questions if matches(q, query)]
         for question in self.shown:
@@ -198,6 +201,9 @@ filter through the tags. *Last* is your latest score and *Due* when the question
                 due_label(standing.due, self.now),
                 key=question.id,
             )
+        ids = [q.id for q in self.shown]
+        if highlighted in ids:  # keep the learner's place when the table is redrawn
+            table.move_cursor(row=ids.index(highlighted), animate=False)
         total = len(self.questions)
         self.query_one("#counts", Static).update(
             Content.assemble(
