@@ -109,9 +109,9 @@ def test_seed_is_part_of_the_cache_key(tmp_path: Path, capsys: pytest.CaptureFix
     bank = write_bank(tmp_path / "bank", NUMERIC)
     verify(capsys, str(bank))
     _, out, _ = verify(capsys, "--seed", "7", str(bank))
-    assert "1 simulation runs (0 cached)" in out
+    assert "1 simulation run (0 cached)" in out
     _, out, _ = verify(capsys, "--no-cache", str(bank))
-    assert "1 simulation runs (0 cached)" in out
+    assert "1 simulation run (0 cached)" in out
 
 
 def test_json_and_junit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from quizengine.cli import EXIT_FINDING, EXIT_OK, UsageError
+from quizengine.words import plural
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,11 +51,7 @@ def run(args: argparse.Namespace) -> int:
         broken = {d.path for d in diagnostics if d.severity == "error"}
         valid = sum(q.path not in broken for q in bank.questions)
         print(
-            f"{_plural(valid, 'valid question')} in {_plural(bank.files, 'file')}: "
-            f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+            f"{plural(valid, 'valid question')} in {plural(bank.files, 'file')}: "
+            f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
         )
     return EXIT_FINDING if errors else EXIT_OK
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"

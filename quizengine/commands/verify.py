@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 from quizengine.cli import EXIT_FINDING, EXIT_OK, UsageError
+from quizengine.words import plural
 
 if TYPE_CHECKING:
     from quizengine.verify import ItemVerdict, Report
@@ -102,10 +103,11 @@ def print_text(report: Report) -> None:
     counts = report.counts()
     bad_questions = sum(q.status != "ok" for q in report.questions)
     print(
-        f"{len(report.questions)} questions, {sum(counts.values())} keys: {counts['ok']} agree, "
-        f"{counts['disagrees']} disagree, {counts['broken']} broken; "
-        f"{bad_questions} questions need attention; {len(report.file_errors)} file errors; "
-        f"{report.runs} simulation runs ({report.cached} cached) in {report.seconds:.1f} s"
+        f"{plural(len(report.questions), 'question')}, {plural(sum(counts.values()), 'key')}: "
+        f"{counts['ok']} agree, {counts['disagrees']} disagree, {counts['broken']} broken; "
+        f"{bad_questions} need attention; {plural(len(report.file_errors), 'file error')}; "
+        f"{plural(report.runs, 'simulation run')} ({report.cached} cached) "
+        f"in {report.seconds:.1f} s"
     )
 
 
