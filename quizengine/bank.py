@@ -11,7 +11,6 @@ from pathlib import Path
 
 from quizengine.diagnostics import Diagnostic, QuizFormatError
 from quizengine.model import Bank, Question
-from quizengine.parser import parse_question, read_question_file
 
 BANK_ENV = "QUIZENGINE_BANK"
 _SKIPPED_NAMES = {"readme.md", "index.md"}
@@ -51,31 +50,51 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_question(path: Path) -> tuple[Question, list[Diagnostic]]:
-    """Read and parse one file; raises QuizFormatError (with an I/O error as a diagnostic too)."""
-    shown = display_path(path)
+def read_file(path: Path, shown: str) -> bytes:
+    """A file's bytes; an I/O error is a QuizFormatError with the error as a diagnostic."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         reason = error.strerror or str(error)
         raise QuizFormatError(
             [Diagnostic(path=shown, message=f"cannot read file: {reason}")]
         ) from None
+
+
+def parse_file(shown: str, data: bytes) -> tuple[Question, list[Diagnostic]]:
+    """Parse one file's bytes into its question and warnings; raises QuizFormatError."""
+    # Imported here: markdown-it and PyYAML load only when a file is parsed, not from the cache.
+    from quizengine.parser import parse_question, read_question_file
+
     parsed = parse_question(read_question_file(shown, data), shown)
     return parsed.question, parsed.warnings
 
 
-def load_bank(paths: Iterable[Path] | None = None) -> Bank:
-    """Load every question under ``paths`` (default: the bundled bank)."""
+def load_bank(paths: Iterable[Path] | None = None, *, cache_dir: Path | None = None) -> Bank:
+    """Load every question under ``paths`` (default: the bundled bank).
+
+    With ``cache_dir``, files unchanged since a previous load come from the parse cache there
+    (see :mod:`quizengine.bankcache`) instead of being parsed again.
+    """
     roots = [default_bank_path()] if paths is None else list(paths)
+    cache = None
+    if cache_dir is not None:
+        from quizengine.bankcache import BankCache
+
+        cache = BankCache(roots, cache_dir)
     questions: list[Question] = []
     diagnostics: list[Diagnostic] = []
     first_by_id: dict[str, Question] = {}
     files = 0
     for path in question_files(roots):
         files += 1
+        shown = display_path(path)
         try:
-            question, warnings = load_question(path)
+            data = read_file(path, shown)
+            if cache is None:
+                question, warnings = parse_file(shown, data)
+            else:
+                question, warnings = cache.load(path, shown, data, parse_file)
         except QuizFormatError as error:
             diagnostics.extend(error.diagnostics)
             continue
@@ -93,4 +112,8 @@ def load_bank(paths: Iterable[Path] | None = None) -> Bank:
             continue
         first_by_id[question.id] = question
         questions.append(question)
-    return Bank(questions=questions, diagnostics=diagnostics, files=files)
+    if cache is not None:
+        cache.save()
+    # Its parts are validated models already: no need to validate them again (which would
+    # build the Bank schema, ~20 ms at start-up).
+    return Bank.model_construct(questions=questions, diagnostics=diagnostics, files=files)
