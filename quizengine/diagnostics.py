@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 class Diagnostic(BaseModel):
     """One finding about a source file. Lines and columns are 1-based."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first validation
 
     path: str
     line: int = 1
