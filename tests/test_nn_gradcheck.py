@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from gradcheck import STEP, numeric_grad, rel_error
 
 from simulations.nn import make_rng
 from simulations.nn.activations import ACTIVATIONS, LEAKY_SLOPE, get_activation
@@ -16,26 +17,7 @@ from simulations.nn.losses import mean_output, mse, softmax_cross_entropy
 from simulations.nn.mlp import build_mlp, seed_norms
 
 TOLERANCE = 1e-6
-STEP = 1e-6
 S, B, N = 2, 5, 4
-
-
-def numeric_grad(f: Callable[[], float], x: np.ndarray) -> np.ndarray:
-    """Central differences of the scalar f() with respect to every entry of x (in place)."""
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        saved = x[index]
-        x[index] = saved + STEP
-        plus = f()
-        x[index] = saved - STEP
-        minus = f()
-        x[index] = saved
-        grad[index] = (plus - minus) / (2 * STEP)
-    return grad
-
-
-def rel_error(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 
 def away_from_zero(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:

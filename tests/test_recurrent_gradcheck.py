@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gradcheck import numeric_grad, rel_error
 
 from simulations.nn.recurrent import CELL_KINDS, CellKind, make_cell
 
 STEPS, SEEDS, BATCH, N_IN, HIDDEN = 5, 2, 3, 3, 4
-EPS = 1e-6
 
 
 def _setup(kind: CellKind, gate_bias: float | None = None):
@@ -26,24 +26,6 @@ def _loss(cell, x: np.ndarray, weights: np.ndarray) -> float:
     return float(np.sum(weights * cell.forward(x)))
 
 
-def _numeric(f, array: np.ndarray) -> np.ndarray:
-    """Central differences of the scalar f() with respect to every entry of array (in place)."""
-    grad = np.empty_like(array)
-    for index in np.ndindex(array.shape):
-        saved = array[index]
-        array[index] = saved + EPS
-        up = f()
-        array[index] = saved - EPS
-        down = f()
-        array[index] = saved
-        grad[index] = (up - down) / (2 * EPS)
-    return grad
-
-
-def _relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
-
-
 @pytest.mark.parametrize("kind", CELL_KINDS)
 def test_backward_matches_finite_differences(kind: CellKind) -> None:
     cell, x, weights = _setup(kind, gate_bias=None if kind == "rnn" else 0.5)
@@ -54,11 +36,11 @@ def test_backward_matches_finite_differences(kind: CellKind) -> None:
     def f() -> float:
         return _loss(cell, x, weights)
 
-    assert _relative_error(dx, _numeric(f, x)) < 1e-6
+    assert rel_error(dx, numeric_grad(f, x)) < 1e-6
     for name, value in cell.weights.items():
         grad = cell.weight_grads[name]
         assert grad.shape == value.shape
-        assert _relative_error(grad, _numeric(f, value)) < 1e-6, name
+        assert rel_error(grad, numeric_grad(f, value)) < 1e-6, name
     assert all(g is cell.weight_grads[k] for g, k in zip(cell.grads(), cell.weights, strict=True))
 
 
@@ -69,9 +51,9 @@ def test_loss_on_last_step_only(kind: CellKind) -> None:
     weights[:-1] = 0.0
     cell.forward(x)
     dx = cell.backward(weights)
-    numeric = _numeric(lambda: _loss(cell, x, weights), x)
+    numeric = numeric_grad(lambda: _loss(cell, x, weights), x)
     assert np.all(np.abs(dx[0]) > 0)  # the first step is reached
-    assert _relative_error(dx, numeric) < 1e-6
+    assert rel_error(dx, numeric) < 1e-6
 
 
 def test_seeds_are_independent() -> None:
