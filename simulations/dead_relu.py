@@ -27,13 +27,12 @@ from numpy.typing import NDArray
 from pydantic import Field, model_validator
 
 from simulations.base import Claim, Experiment, Params, Result
-from simulations.nn import make_rng
 from simulations.nn.activations import ActivationName
 from simulations.nn.init import DESCRIPTIONS, InitName
 from simulations.nn.losses import mse
-from simulations.nn.mlp import MLP, build_mlp
+from simulations.nn.mlp import MLP
 from simulations.nn.optim import SGD, Adam
-from simulations.training_dynamics import teacher_data
+from simulations.training_dynamics import teacher_task
 
 Array = NDArray[np.float64]
 
@@ -102,20 +101,17 @@ def unit_states(net: MLP, x: Array) -> tuple[Array, Array, Array]:
 
 
 def build(p: DeadReluParams, seed: int) -> tuple[MLP, Array, Array]:
-    """Data and untrained networks, drawn in a fixed order: the same seed, the same start."""
-    rng = make_rng(seed)
-    x, y = teacher_data(rng, p.seeds, p.batch, p.inputs)
-    net = build_mlp(
-        rng,
+    """Data and untrained networks: the same seed, the same start."""
+    return teacher_task(
+        seed,
         seeds=p.seeds,
-        n_in=p.inputs,
+        batch=p.batch,
+        inputs=p.inputs,
         width=p.width,
         depth=p.depth,
         activation=p.activation,
         init=p.init,
-        bias=True,
     )
-    return net, x, y
 
 
 def train(p: DeadReluParams, net: MLP, x: Array, y: Array, lr: float) -> Array:

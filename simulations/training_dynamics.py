@@ -115,23 +115,52 @@ def teacher_data(
     return x, y
 
 
-def build_task(p: TrainingDynamicsParams, seed: int) -> tuple[MLP, Array, Array]:
-    """Data and networks, drawn in a fixed order: every call with the same seed agrees."""
+def teacher_task(
+    seed: int,
+    *,
+    seeds: int,
+    batch: int,
+    inputs: int,
+    width: int,
+    depth: int,
+    activation: str,
+    init: str,
+    batchnorm: bool = False,
+    residual: bool = False,
+) -> tuple[MLP, Array, Array]:
+    """Teacher data and untrained MLPs with biases, drawn in a fixed order (the data, then
+    the weights): every call with the same arguments agrees, so reruns start identically."""
     rng = make_rng(seed)
-    x, y = teacher_data(rng, p.seeds, p.batch, p.inputs)
+    x, y = teacher_data(rng, seeds, batch, inputs)
     net = build_mlp(
         rng,
+        seeds=seeds,
+        n_in=inputs,
+        width=width,
+        depth=depth,
+        activation=activation,
+        init=init,
+        batchnorm=batchnorm,
+        residual=residual,
+        bias=True,
+    )
+    return net, x, y
+
+
+def build_task(p: TrainingDynamicsParams, seed: int) -> tuple[MLP, Array, Array]:
+    """Data and networks of a run: every call with the same seed agrees."""
+    return teacher_task(
+        seed,
         seeds=p.seeds,
-        n_in=p.inputs,
+        batch=p.batch,
+        inputs=p.inputs,
         width=p.width,
         depth=p.depth,
         activation=p.activation,
         init=p.init,
         batchnorm=p.batchnorm,
         residual=p.residual,
-        bias=True,
     )
-    return net, x, y
 
 
 def _relative_changes(net: MLP, start: list[Array]) -> Array:
