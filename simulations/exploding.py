@@ -21,12 +21,11 @@ from numpy.typing import NDArray
 from pydantic import Field, model_validator
 
 from simulations.base import Claim, Experiment, Params, Result
-from simulations.gradient_flow import seed_ratios
-from simulations.nn import make_rng
+from simulations.gradient_flow import build_network, seed_ratios
 from simulations.nn.activations import ActivationName
 from simulations.nn.init import DESCRIPTIONS, InitName
 from simulations.nn.losses import mse
-from simulations.nn.mlp import MLP, build_mlp, seed_norms
+from simulations.nn.mlp import MLP, seed_norms
 from simulations.nn.optim import SGD, clip_by_global_norm, global_norm
 
 MAX_ACTIVATION_ENTRIES = 20_000_000
@@ -73,20 +72,16 @@ class ExplodingParams(Params):
 def _network(
     p: ExplodingParams, seed: int, activation: str, init: str
 ) -> tuple[MLP, NDArray[np.float64], NDArray[np.float64]]:
-    """The network and its batch, identical for identical arguments."""
-    rng = make_rng(seed)
-    mlp = build_mlp(
-        rng,
-        seeds=p.seeds,
-        n_in=p.width,
-        width=p.width,
+    """The gradient-flow network and its batch, identical for identical arguments."""
+    return build_network(
+        seed,
         depth=p.depth,
+        width=p.width,
+        batch=p.batch,
+        seeds=p.seeds,
         activation=activation,
         init=init,
     )
-    x = rng.standard_normal((p.seeds, p.batch, p.width))
-    target = rng.standard_normal((p.seeds, p.batch, 1))
-    return mlp, x, target
 
 
 def _gradients(mlp: MLP, x: NDArray[np.float64], target: NDArray[np.float64]) -> NDArray:

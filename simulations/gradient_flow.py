@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import DTypeLike, NDArray
 from pydantic import Field, model_validator
 
 from simulations.base import Claim, Experiment, Params, Result
@@ -150,25 +150,57 @@ def overflow_note(act_norms: NDArray[np.float64], w_norms: NDArray[np.float64]) 
     )
 
 
-def run(params: GradientFlowParams, seed: int) -> Result:
-    p = params
-    dtype = np.dtype(p.dtype)
+def build_network(
+    seed: int,
+    *,
+    depth: int,
+    width: int,
+    batch: int,
+    seeds: int,
+    activation: str,
+    init: str,
+    batchnorm: bool = False,
+    residual: bool = False,
+    dtype: DTypeLike = np.float64,
+) -> tuple[MLP, NDArray[np.floating], NDArray[np.floating]]:
+    """The setup's networks (one output) and their batch: inputs and targets ~ N(0, 1).
+
+    The weights are drawn first, then the data, from one Generator: the same arguments
+    give the same networks and batch.
+    """
     rng = make_rng(seed)
     mlp = build_mlp(
         rng,
-        seeds=p.seeds,
-        n_in=p.width,
-        width=p.width,
-        depth=p.depth,
+        seeds=seeds,
+        n_in=width,
+        width=width,
+        depth=depth,
         n_out=1,
+        activation=activation,
+        init=init,
+        batchnorm=batchnorm,
+        residual=residual,
+        dtype=dtype,
+    )
+    x = rng.standard_normal((seeds, batch, width)).astype(dtype, copy=False)
+    target = rng.standard_normal((seeds, batch, 1)).astype(dtype, copy=False)
+    return mlp, x, target
+
+
+def run(params: GradientFlowParams, seed: int) -> Result:
+    p = params
+    mlp, x, target = build_network(
+        seed,
+        depth=p.depth,
+        width=p.width,
+        batch=p.batch,
+        seeds=p.seeds,
         activation=p.activation,
         init=p.init,
         batchnorm=p.batchnorm,
         residual=p.residual,
-        dtype=dtype,
+        dtype=np.dtype(p.dtype),
     )
-    x = rng.standard_normal((p.seeds, p.batch, p.width)).astype(dtype, copy=False)
-    target = rng.standard_normal((p.seeds, p.batch, 1)).astype(dtype, copy=False)
     with np.errstate(all="ignore"):  # overflow is reported below, not warned about
         out = mlp.forward(x)
         loss, dout = mse(out, target) if p.loss == "mse" else mean_output(out)
