@@ -70,10 +70,12 @@ class _Cell:
             raise RuntimeError("backward before forward")
         return self._cache
 
-    def _input_part(self, x: np.ndarray) -> np.ndarray:
-        """x W_x + b for every time step at once: (T, S, B, G*H)."""
+    def _start(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """x W_x + b for every time step at once, (T, S, B, G*H), and zeros for the hidden
+        states h_0..h_T, (T+1, S, B, H): h_0 is the zero initial state, forward fills the rest."""
         _check_input(x, self.weights["wx"])
-        return x @ self.weights["wx"] + self.weights["b"]
+        gx = x @ self.weights["wx"] + self.weights["b"]
+        return gx, np.zeros((x.shape[0] + 1, *gx.shape[1:-1], self.hidden))
 
     def _store_grads(
         self, x: np.ndarray, h_prev: np.ndarray, dgx: np.ndarray, dgh: np.ndarray
@@ -91,9 +93,8 @@ class RNN(_Cell):
     gates = 1
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        gx = self._input_part(x)
+        gx, h = self._start(x)
         wh = self.weights["wh"]
-        h = np.zeros((x.shape[0] + 1, *gx.shape[1:]))
         for t in range(x.shape[0]):
             h[t + 1] = np.tanh(gx[t] + h[t] @ wh)
         self._cache = (x, h)
@@ -121,13 +122,11 @@ class LSTM(_Cell):
     gates = 4
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        gx = self._input_part(x)
+        gx, h = self._start(x)
         wh, n = self.weights["wh"], self.hidden
-        steps = x.shape[0]
-        h = np.zeros((steps + 1, *gx.shape[1:-1], n))
         c = np.zeros_like(h)
         acts = np.empty_like(gx)
-        for t in range(steps):
+        for t in range(x.shape[0]):
             pre = gx[t] + h[t] @ wh
             acts[t, ..., : 2 * n] = _sigmoid(pre[..., : 2 * n])
             acts[t, ..., 2 * n : 3 * n] = np.tanh(pre[..., 2 * n : 3 * n])
@@ -174,13 +173,11 @@ class GRU(_Cell):
     gates = 3
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        gx = self._input_part(x)
+        gx, h = self._start(x)
         wh, n = self.weights["wh"], self.hidden
-        steps = x.shape[0]
-        h = np.zeros((steps + 1, *gx.shape[1:-1], n))
         acts = np.empty_like(gx)  # r, z, candidate
         gh_n = np.empty_like(h[1:])  # h_{t-1} W_hn, needed for dr
-        for t in range(steps):
+        for t in range(x.shape[0]):
             gh = h[t] @ wh
             acts[t, ..., : 2 * n] = _sigmoid(gx[t, ..., : 2 * n] + gh[..., : 2 * n])
             gh_n[t] = gh[..., 2 * n :]
