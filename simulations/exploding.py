@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field, model_validator
 
+from simulations.bands import EXPLODE_ABOVE
 from simulations.base import Claim, Experiment, Params, Result
 from simulations.gradient_flow import build_network, seed_ratios
 from simulations.nn.activations import ActivationName
@@ -32,7 +33,6 @@ MAX_ACTIVATION_ENTRIES = 20_000_000
 MAX_MATMUL_WORK = 6_000_000_000
 """(2*steps + 2) * depth*seeds*batch*width^2: forward and backward passes of all runs."""
 
-EXPLODE_ABOVE = 1e3
 RESTORE_FACTOR = 10.0
 TOLERANCE = 1e-9
 """Relative slack for "norm <= lr*clip" and "cosine = 1" under float64 rounding."""

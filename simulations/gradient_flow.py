@@ -22,6 +22,15 @@ import numpy as np
 from numpy.typing import DTypeLike, NDArray
 from pydantic import Field, model_validator
 
+from simulations.bands import (
+    EXPLODE_ABOVE,
+    KEPT_HIGH,
+    KEPT_LOW,
+    VANISH_BELOW,
+    explodes_claim,
+    kept_claim,
+    vanishes_claim,
+)
 from simulations.base import Claim, Experiment, Params, Result
 from simulations.nn import make_rng
 from simulations.nn.activations import ActivationName
@@ -35,9 +44,6 @@ MAX_ACTIVATION_ENTRIES = 40_000_000  # ~1 GB of float64 caches at most
 MAX_WEIGHT_ENTRIES = 40_000_000
 MAX_MATMUL_WORK = 12_000_000_000  # depth*seeds*batch*width^2: 3x the default, ~2 s
 
-VANISH_BELOW = 1e-3
-EXPLODE_ABOVE = 1e3
-STABLE_LOW, STABLE_HIGH = 1e-2, 1e2
 SATURATION_DERIVATIVE = 0.01
 """A pre-activation counts as saturated where phi'(h) is below this."""
 
@@ -242,38 +248,36 @@ def run(params: GradientFlowParams, seed: int) -> Result:
         "backpropagated gradient at the first hidden layer over that at the last)"
     )
     claims = [
-        Claim(
-            id="vanishes",
-            statement=f"With {setup}, {ratio_words} is below {VANISH_BELOW:g}.",
-            holds=grad_ratio < VANISH_BELOW,
-            evidence={**evidence, "threshold": VANISH_BELOW},
+        vanishes_claim(
+            "vanishes",
+            f"With {setup}, {ratio_words} is below {VANISH_BELOW:g}.",
+            grad_ratio,
+            evidence,
         ),
-        Claim(
-            id="explodes",
-            statement=(
-                f"With {setup}, {ratio_words} is above {EXPLODE_ABOVE:g}, "
-                "or some network's gradients overflow to inf/NaN."
-            ),
-            holds=grad_ratio > EXPLODE_ABOVE or not finite,
-            evidence={**evidence, "threshold": EXPLODE_ABOVE},
+        explodes_claim(
+            "explodes",
+            f"With {setup}, {ratio_words} is above {EXPLODE_ABOVE:g}, "
+            "or some network's gradients overflow to inf/NaN.",
+            grad_ratio,
+            finite,
+            evidence,
         ),
-        Claim(
-            id="stable",
-            statement=(
-                f"With {setup}, {ratio_words} lies between {STABLE_LOW:g} and {STABLE_HIGH:g} "
-                "(neither vanishing nor exploding) and every gradient is finite."
-            ),
-            holds=finite and STABLE_LOW <= grad_ratio <= STABLE_HIGH,
-            evidence={**evidence, "low": STABLE_LOW, "high": STABLE_HIGH},
+        kept_claim(
+            "stable",
+            f"With {setup}, {ratio_words} lies between {KEPT_LOW:g} and {KEPT_HIGH:g} "
+            "(neither vanishing nor exploding) and every gradient is finite.",
+            grad_ratio,
+            finite,
+            evidence,
         ),
         Claim(
             id="no-vanishing",
             statement=(
-                f"With {setup}, {ratio_words} is at least {STABLE_LOW:g}: the first layer "
-                f"receives at least 1/{1 / STABLE_LOW:g} of the last layer's gradient."
+                f"With {setup}, {ratio_words} is at least {KEPT_LOW:g}: the first layer "
+                f"receives at least 1/{1 / KEPT_LOW:g} of the last layer's gradient."
             ),
-            holds=grad_ratio >= STABLE_LOW,
-            evidence={**evidence, "threshold": STABLE_LOW},
+            holds=grad_ratio >= KEPT_LOW,
+            evidence={**evidence, "threshold": KEPT_LOW},
         ),
     ]
     notes = [
@@ -300,8 +304,8 @@ EXPERIMENT = Experiment(
     claims={
         "vanishes": f"first/last backpropagated gradient ratio < {VANISH_BELOW:g}",
         "explodes": f"first/last ratio > {EXPLODE_ABOVE:g}, or gradients overflow",
-        "stable": f"{STABLE_LOW:g} <= first/last ratio <= {STABLE_HIGH:g}, all finite",
-        "no-vanishing": f"first/last ratio >= {STABLE_LOW:g}",
+        "stable": f"{KEPT_LOW:g} <= first/last ratio <= {KEPT_HIGH:g}, all finite",
+        "no-vanishing": f"first/last ratio >= {KEPT_LOW:g}",
     },
     metrics={
         "grad_ratio": "median over networks of ||dL/da_1|| / ||dL/da_L||",

@@ -27,6 +27,15 @@ from typing import Literal, Self
 import numpy as np
 from pydantic import Field, model_validator
 
+from simulations.bands import (
+    EXPLODE_ABOVE,
+    KEPT_HIGH,
+    KEPT_LOW,
+    VANISH_BELOW,
+    explodes_claim,
+    kept_claim,
+    vanishes_claim,
+)
 from simulations.base import Claim, Experiment, Params, Result
 from simulations.nn import make_rng
 from simulations.nn.optim import SGD, clip_by_global_norm, global_norm
@@ -42,10 +51,6 @@ MAX_WORK = 5_000_000_000
 MAX_STEP_PASSES = 10_000
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 
-VANISH_BELOW = 1e-3
-KEEP_AT_LEAST = 1e-2
-KEEP_AT_MOST = 1e2
-EXPLODE_ABOVE = 1e3
 BEATS_RNN_FACTOR = 100.0
 
 
@@ -260,35 +265,31 @@ def _claims(p: RnnBpttParams, m: dict[str, float], ratios: np.ndarray) -> list[C
     beats = m["time_grad_ratio"] / m["rnn_time_grad_ratio"]
     clip_text = f"clipped by global norm at c = {p.clip_norm:g}" if p.clip else "not clipped"
     return [
-        Claim(
-            id="vanishes-through-time",
-            statement=(
-                f"For {where}, the gradient reaching the first input is below "
-                f"{VANISH_BELOW:g} of the gradient reaching the last: "
-                f"||dL/dx_1|| / ||dL/dx_T|| < {VANISH_BELOW:g}."
-            ),
-            holds=finite and ratio < VANISH_BELOW,
-            evidence={**evidence, "threshold": VANISH_BELOW},
+        vanishes_claim(  # ratio is NaN, so not vanishing, unless every seed is finite
+            "vanishes-through-time",
+            f"For {where}, the gradient reaching the first input is below "
+            f"{VANISH_BELOW:g} of the gradient reaching the last: "
+            f"||dL/dx_1|| / ||dL/dx_T|| < {VANISH_BELOW:g}.",
+            ratio,
+            evidence,
         ),
-        Claim(
-            id="keeps-gradient",
-            statement=(
-                f"For {where}, the gradient keeps its size on the trip back in time, "
-                "neither vanishing nor exploding: "
-                f"{KEEP_AT_LEAST:g} <= ||dL/dx_1|| / ||dL/dx_T|| <= {KEEP_AT_MOST:g}, "
-                "every seed finite."
-            ),
-            holds=finite and KEEP_AT_LEAST <= ratio <= KEEP_AT_MOST,
-            evidence={**evidence, "low": KEEP_AT_LEAST, "high": KEEP_AT_MOST},
+        kept_claim(
+            "keeps-gradient",
+            f"For {where}, the gradient keeps its size on the trip back in time, "
+            "neither vanishing nor exploding: "
+            f"{KEPT_LOW:g} <= ||dL/dx_1|| / ||dL/dx_T|| <= {KEPT_HIGH:g}, "
+            "every seed finite.",
+            ratio,
+            finite,
+            evidence,
         ),
-        Claim(
-            id="explodes-through-time",
-            statement=(
-                f"For {where}, the gradient grows going back in time: "
-                f"||dL/dx_1|| / ||dL/dx_T|| > {EXPLODE_ABOVE:g}, or it overflows."
-            ),
-            holds=(not finite) or ratio > EXPLODE_ABOVE,
-            evidence={**evidence, "threshold": EXPLODE_ABOVE},
+        explodes_claim(
+            "explodes-through-time",
+            f"For {where}, the gradient grows going back in time: "
+            f"||dL/dx_1|| / ||dL/dx_T|| > {EXPLODE_ABOVE:g}, or it overflows.",
+            ratio,
+            finite,
+            evidence,
         ),
         Claim(
             id="keeps-more-than-rnn",
@@ -330,9 +331,7 @@ EXPERIMENT = Experiment(
     run=run,
     claims={
         "vanishes-through-time": f"||dL/dx_1|| / ||dL/dx_T|| < {VANISH_BELOW:g} at init",
-        "keeps-gradient": (
-            f"{KEEP_AT_LEAST:g} <= ||dL/dx_1|| / ||dL/dx_T|| <= {KEEP_AT_MOST:g} at init"
-        ),
+        "keeps-gradient": f"{KEPT_LOW:g} <= ||dL/dx_1|| / ||dL/dx_T|| <= {KEPT_HIGH:g} at init",
         "explodes-through-time": f"||dL/dx_1|| / ||dL/dx_T|| > {EXPLODE_ABOVE:g} or overflow",
         "keeps-more-than-rnn": f"time_grad_ratio >= {BEATS_RNN_FACTOR:g}x a plain tanh RNN's",
         "clipping-bounds-update": "every training update's applied gradient norm <= clip_norm",
