@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from seed_verdicts import assert_verdicts_for_base_seeds_0_to_4
 
 from simulations import registry
 from simulations.dead_relu import DeadReluParams, build, train, unit_states
@@ -31,10 +32,7 @@ EXPECTED: list[tuple[dict[str, object], dict[str, bool]]] = [
 def test_verdicts_are_the_same_for_base_seeds_0_to_4(
     params: dict[str, object], verdicts: dict[str, bool]
 ) -> None:
-    for seed in range(5):
-        result = registry.run("dead-relu", params, seed)
-        got = {claim_id: result.claim(claim_id).holds for claim_id in verdicts}
-        assert got == verdicts, f"seed {seed}: {got}"
+    assert_verdicts_for_base_seeds_0_to_4("dead-relu", params, verdicts)
 
 
 def test_dead_units_are_counted_against_a_direct_check() -> None:

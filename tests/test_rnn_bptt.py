@@ -6,6 +6,7 @@ import warnings
 
 import numpy as np
 import pytest
+from seed_verdicts import assert_verdicts_for_base_seeds_0_to_4
 
 from simulations import registry
 from simulations.registry import SimulationError
@@ -41,10 +42,7 @@ EXPECTED: list[tuple[dict[str, object], dict[str, bool]]] = [
 def test_verdicts_are_the_same_for_base_seeds_0_to_4(
     params: dict[str, object], verdicts: dict[str, bool]
 ) -> None:
-    for seed in range(5):
-        result = registry.run("rnn-bptt", params, seed)
-        got = {claim_id: result.claim(claim_id).holds for claim_id in verdicts}
-        assert got == verdicts, f"seed {seed}: {got}"
+    assert_verdicts_for_base_seeds_0_to_4("rnn-bptt", params, verdicts)
 
 
 def test_same_seed_is_bit_identical_and_seeds_differ() -> None:
