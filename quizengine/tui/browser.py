@@ -163,8 +163,13 @@ filter through the tags. *Last* is your latest score and *Due* when the question
         """The title takes the width the other columns leave (36 cells at 80 columns)."""
         fixed = sum(width for _, width in FIXED_COLUMNS)
         padding = 2 * (len(FIXED_COLUMNS) + 1) + 2  # a cell each side of a column, a scrollbar
-        self.title_width = max(16, event.size.width - fixed - padding)
+        title_width = max(16, event.size.width - fixed - padding)
         table = self.query_one(QuestionTable)
+        if table.columns and title_width == self.title_width:
+            # Start-up alone brings four resizes (the height settles, the screen is pushed);
+            # rebuilding the table each time made the browser draw it three times over.
+            return
+        self.title_width = title_width
         table.clear(columns=True)
         table.add_column("Title", width=self.title_width)
         for name, width in FIXED_COLUMNS:
