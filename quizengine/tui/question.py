@@ -88,6 +88,10 @@ the next and previous question without answering; **f** finishes the quiz and sh
         Binding("q", "app.quit", "Quit"),
     ]
 
+    # The answer has the focus from the start: the radio set, the first checkbox or the number
+    # box. (Textual's default focuses the scrolling body first, then it moved: two restyles.)
+    AUTO_FOCUS = "ChoiceRadios, ChoiceBox, NumberInput"
+
     class Submitted(Message):
         def __init__(self, response: Response) -> None:
             super().__init__()
@@ -128,14 +132,6 @@ the next and previous question without answering; **f** finishes the quiz and sh
         return Content.assemble(
             (self.quiz.progress.capitalize(), "bold"), f" · {kind[q.type]} · ", (details, "dim")
         )
-
-    def on_mount(self) -> None:
-        if self.question.type == "numeric":
-            self.query_one(NumberInput).focus()
-        elif self.question.type == "single":
-            self.query_one(ChoiceRadios).focus()
-        else:
-            self.query(ChoiceBox).first().focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle":
