@@ -33,6 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def build_app(args: argparse.Namespace) -> QuizApp:
     """The app the arguments ask for; UsageError for a missing path, unknown tag or bad database."""
+    from quizengine.startup import long_lived
+
+    with long_lived():  # modules, the bank and the app last the whole session
+        return _build_app(args)
+
+
+def _build_app(args: argparse.Namespace) -> QuizApp:
     from quizengine.bank import load_bank
     from quizengine.history.options import open_history
     from quizengine.model import Bank
