@@ -6,8 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
-from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from quizengine.cli import EXIT_OK, UsageError
 from quizengine.history.options import (
@@ -90,29 +89,9 @@ def review_app(bank: Bank, due: list[Question], store: HistoryStore) -> QuizApp:
 
     The whole bank stays in the browser the learner returns to after the summary.
     """
-    import inspect
-    from pathlib import PurePath
-
-    from textual import events
-
     from quizengine.tui.app import QuizApp  # Textual loads only to show the TUI
 
-    # Textual resolves a relative CSS_PATH next to the subclass's module: point at QuizApp's.
-    css = QuizApp.CSS_PATH
-    css_paths = [css] if isinstance(css, str | PurePath) else list(css or [])
-    here = Path(inspect.getfile(QuizApp)).parent
-
-    class ReviewApp(QuizApp):
-        CSS_PATH: ClassVar[list[Path]] = [here / path for path in css_paths]
-
-        def on_mount(self, event: events.Mount) -> None:
-            # Instead of QuizApp's start-up (which offers to resume an unfinished sitting):
-            # the learner asked for the review, so it starts at once.
-            event.prevent_default()
-            self.refresh_standings()
-            self.start_quiz(due, kind="review")
-
-    return ReviewApp(bank, store=store)
+    return QuizApp(bank, store=store, start=due, start_kind="review")
 
 
 def print_due(
