@@ -28,6 +28,7 @@ COMMANDS: tuple[str, ...] = (
 )
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
+_TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")
 
 
 class UsageError(Exception):
@@ -56,8 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not args_list:
-        args_list = ["take"]  # the main job: the TUI on the bundled bank
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in _TOP_LEVEL_OPTIONS):
+        # The main job: the TUI on the bundled bank; options without a command are take's
+        # (``quizengine --db X``).
+        args_list = ["take", *args_list]
     args = parser.parse_args(args_list)
     try:
         return int(args.func(args))
