@@ -3,10 +3,11 @@
 Each run is a fresh ``python`` process, headless, driven by Textual's auto-pilot:
 
 - **bare**: an App showing one Static; Enter pushes a second screen with one Static.
-- **quizengine**: ``quizengine take --db NEW`` as the command line builds it (the bundled bank
-  loaded from the parse cache a warm-up run filled, a new history created); Enter in the browser
-  starts the quiz and the clock stops once the first question screen is mounted and painted.
-  As context, the same with an empty parse cache: the first start after an install or an edit.
+- **quizengine**: ``quizengine take --db NEW`` as ``quizengine.cli.main`` builds it (the
+  bundled bank loaded from the parse cache a warm-up run filled, a new history created); Enter
+  in the browser starts the quiz and the clock stops once the first question screen is mounted
+  and painted. As context, the same with an empty parse cache: the first start after an
+  install or an edit.
 
 The time is from just before spawning the process to the child's "ready" line, so interpreter
 start-up and imports count. Prints the median of each, the ratio (target: at most 1.3), and
@@ -74,7 +75,7 @@ import sys, time
 from quizengine.cli import build_parser
 from quizengine.commands.take import build_app
 
-app = build_app(build_parser().parse_args(["take", "--db", sys.argv[1]]))
+app = build_app(build_parser("take").parse_args(["take", "--db", sys.argv[1]]))
 
 async def ready(pilot):
     from quizengine.tui.question import QuestionScreen

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from quizengine import __version__
-from quizengine.cli import main
+from quizengine.cli import COMMANDS, main
 from quizengine.commands import take
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -77,3 +83,27 @@ def test_a_command_after_options_is_not_rerouted(
     assert main(["check", "--no-sim", "--format", "json", "quizzes"]) == 0
     assert capsys.readouterr().out.strip() == "[]"
     assert taken == []
+
+
+def test_a_command_imports_no_other_commands_module() -> None:
+    code = (
+        "import sys; from quizengine.cli import main; main(['schema']); "
+        "print(sorted(m for m in sys.modules if m.startswith('quizengine.commands.')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.stdout.splitlines()[-1] == "['quizengine.commands.schema']"
+
+
+def test_an_unknown_command_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["nope"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'nope'" in err
+    assert all(name in err for name in COMMANDS)
