@@ -3,11 +3,12 @@
 Parsing the bundled bank costs ~80 ms at start-up: importing markdown-it, PyYAML and pydantic's
 validators, then parsing each file. A cached file costs a stat, a read and a sha256 instead.
 
-One cache file per bank (the roots as given, and the working directory, which the paths shown
-in questions and diagnostics depend on) under ``<cache dir>/bank/``. Its first line is the sha256
-of the rest, a JSON document holding the fingerprint of the code that parses and, per question
-file, its path, size, mtime, sha256 and what parsing it gave (the question and its warnings, or
-the errors). An entry is used only when all of these match the file now; anything else, a
+One cache file per bank (its resolved roots, so starting from another directory reuses it)
+under ``<cache dir>/bank/``. Its first line is the sha256 of the rest, a JSON document holding
+the fingerprint of the code that parses and, per question file (by resolved path), the path
+shown in messages (relative to the working directory), size, mtime, sha256 and what parsing it
+gave (the question and its warnings, or the errors). An entry is used only when all of these
+match the file now; anything else, a
 damaged, truncated or foreign cache file included, is ignored and the file is parsed again.
 The entries were dumped from validated models, so they are rebuilt with ``model_construct``
 (no second validation); the checksum and the code fingerprint make sure they are exactly what
@@ -69,7 +70,7 @@ def code_fingerprint() -> str:
 
 
 def cache_file(roots: list[Path], cache_dir: Path) -> Path:
-    key = json.dumps([os.getcwd(), [str(root) for root in roots]])
+    key = json.dumps([str(root.resolve()) for root in roots])
     return cache_dir / "bank" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.json"
 
 
@@ -127,7 +128,7 @@ class BankCache:
         # What the entry must match: the path shown in messages and the file's content. The
         # sha256 is of the bytes parsed, so a change between the stat and the read is caught.
         stamp = [shown, info.st_size, info.st_mtime_ns, hashlib.sha256(data).hexdigest()]
-        key = str(path)
+        key = str(path.resolve())
         entry = self._old.get(key)
         if isinstance(entry, dict) and entry.get("stamp") == stamp:
             try:

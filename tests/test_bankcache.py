@@ -156,16 +156,33 @@ def test_an_unwritable_cache_only_costs_time(folder: Path, tmp_path: Path) -> No
 
 
 def test_paths_are_shown_relative_to_the_working_directory_of_each_load(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]
 ) -> None:
     root = tmp_path / "quizzes"
     shutil.copytree(default_bank_path(), root)
     monkeypatch.chdir(tmp_path)
     first = load_bank([root], cache_dir=tmp_path / "cache")
     monkeypatch.chdir(tmp_path.parent)
+    parses.clear()
     second = load_bank([root], cache_dir=tmp_path / "cache")
     assert first.questions[0].path.startswith("quizzes/")
     assert second.questions[0].path.startswith(f"{tmp_path.name}/quizzes/")
+    assert len(parses) == len(second.questions)  # the paths shown changed: parsed again
+
+
+def test_another_working_directory_showing_the_same_paths_reuses_the_cache(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]
+) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    first = load_bank([folder], cache_dir=tmp_path / "cache")
+    monkeypatch.chdir(tmp_path / "b")
+    parses.clear()
+    second = load_bank([folder], cache_dir=tmp_path / "cache")
+    assert parses == []
+    assert same(second, first)
+    assert len(list((tmp_path / "cache" / "bank").iterdir())) == 1
 
 
 def test_a_cached_load_imports_neither_markdown_it_nor_yaml(tmp_path: Path) -> None:
