@@ -64,14 +64,26 @@ class KeyBar(Widget):
     }
     """
 
+    _shown: tuple[tuple[str, str, str, bool], ...] = ()
+    """The keys drawn last: key, display, description, enabled."""
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
+    @staticmethod
+    def _keys(actions: list[KeyAction]) -> tuple[tuple[str, str, str, bool], ...]:
+        return tuple((a.key, a.display, a.description, a.enabled) for a in actions)
+
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        self.refresh()
+        # The signal fires on every focus change, mostly leaving the same keys: redraw only
+        # when they change (a redraw is one more frame; the question screen drew three).
+        if self._keys(screen_actions(self.screen, disabled=True)) != self._shown:
+            self.refresh()
 
     def render(self) -> Content:
-        keys = [self._key(a) for a in screen_actions(self.screen, disabled=True)]
+        actions = screen_actions(self.screen, disabled=True)
+        self._shown = self._keys(actions)
+        keys = [self._key(a) for a in actions]
         left = Content(" ").join(keys)
         palette = self._palette()
         gap = max(1, self.size.width - left.cell_length - palette.cell_length)
