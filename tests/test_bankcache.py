@@ -209,3 +209,21 @@ def test_construct_rebuilds_what_json_cannot_hold() -> None:
     assert construct(NumericAnswer, answer.model_dump(exclude_unset=True)) == answer
     with pytest.raises(TypeError):
         construct(NumericAnswer, [1.0])
+
+
+def test_the_code_fingerprint_covers_every_module_parsing_imports() -> None:
+    """A module added to the parser's imports must join _OWN_MODULES, or edits to it would
+    leave stale entries in use."""
+    code = (
+        "import sys, quizengine.bank, quizengine.parser; "
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('quizengine.'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
+    )
+    loaded = {name.removeprefix("quizengine.") for name in done.stdout.split()}
+    assert loaded <= set(bankcache._OWN_MODULES)
