@@ -51,6 +51,19 @@ async def test_browser_lists_questions_and_broken_files() -> None:
         assert "4-broken.md:2:1: error: id:" in errors
 
 
+async def test_titles_are_shown_as_written_not_as_markup() -> None:
+    bank = fixture_bank()
+    odd = bank.questions[0].model_copy(update={"title": "Brackets [bold]stay[/bold] [x]"})
+    app = QuizApp(bank.model_copy(update={"questions": [odd]}), clock=Clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        cell = table.get_row_at(0)[0]
+        assert cell == "Brackets [bold]stay[/bold] [x]"
+        rendered = "\n".join(strip.text for strip in table.render_lines(table.region.reset_offset))
+        assert "[bold]stay[/bold] [x]" in rendered
+
+
 async def test_typing_filters_the_browser() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from quizengine.cli import EXIT_OK, UsageError
+from quizengine.cli import EXIT_OK
 from quizengine.history.options import add_bank_arguments, add_db_arguments
 
 if TYPE_CHECKING:
@@ -40,31 +40,10 @@ def build_app(args: argparse.Namespace) -> QuizApp:
 
 
 def _build_app(args: argparse.Namespace) -> QuizApp:
-    from quizengine.bank import load_bank
-    from quizengine.history.options import open_history
-    from quizengine.model import Bank
-    from quizengine.simcache import default_cache_dir
+    from quizengine.history.options import load_selected_bank, open_history
     from quizengine.tui.app import QuizApp
 
-    for path in args.paths:
-        if not path.exists():
-            raise UsageError(f"no such file or directory: {path}")
-    # Unchanged files come from the parse cache: parsing the bundled bank took a sixth of the
-    # time to the first question.
-    bank = load_bank(args.paths or None, cache_dir=default_cache_dir())
-    if args.tag:
-        known = {tag for q in bank.questions for tag in q.tags}
-        if unknown := [t for t in args.tag if t not in known]:
-            raise UsageError(
-                f"no question has the tag {', '.join(map(repr, unknown))}; "
-                f"tags: {', '.join(sorted(known)) or 'none'}"
-            )
-        wanted = set(args.tag)
-        bank = Bank.model_construct(  # of validated parts: no second validation at start-up
-            questions=[q for q in bank.questions if wanted & set(q.tags)],
-            diagnostics=bank.diagnostics,
-            files=bank.files,
-        )
+    bank = load_selected_bank(args)
     seed = args.seed
     if seed is None:
         import secrets

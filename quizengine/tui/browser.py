@@ -198,9 +198,9 @@ filter through the tags. *Last* is your latest score and *Due* when the question
         for question in self.shown:
             standing = self.standings.get(question.id, Standing())
             last = "" if standing.last_score is None else format_score(standing.last_score)
-            table.add_row(
-                fit(question.title, self.title_width),
-                fit(", ".join(question.tags), FIXED_COLUMNS[0][1]),
+            table.add_row(  # authors' text as Content: plain text, never read as markup
+                Content(fit(question.title, self.title_width)),
+                Content(fit(", ".join(question.tags), FIXED_COLUMNS[0][1])),
                 question.difficulty,
                 last,
                 due_label(standing.due, self.now),
