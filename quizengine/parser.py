@@ -18,7 +18,13 @@ from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from quizengine.diagnostics import Diagnostic, QuizFormatError
-from quizengine.frontmatter import FrontmatterError, load_yaml, split_frontmatter, validate
+from quizengine.frontmatter import (
+    FrontmatterError,
+    Position,
+    load_yaml,
+    split_frontmatter,
+    validate,
+)
 from quizengine.model import (
     Choice,
     Explanation,
@@ -32,6 +38,7 @@ from quizengine.model import (
 from quizengine.simlink import SimLinkError, is_sim_href, parse_sim_href
 
 MAX_FILE_BYTES = 1024 * 1024
+Positions = dict[tuple[str, ...], Position]
 ANSWER_HEADINGS = ("answer", "explanation")
 REFERENCE_HEADINGS = ("references",)
 # The claim link that ends a choice: ``[text](sim:...)`` and nothing but spaces after it.
@@ -98,7 +105,7 @@ def parse_question(text: str, path: str) -> ParsedQuestion:
     findings = _Findings(path)
     lines = text.splitlines(keepends=True)
     tokens = markdown_parser().parse(text)
-    frontmatter = _parse_frontmatter(lines, tokens, findings)
+    frontmatter, positions = _parse_frontmatter(lines, tokens, findings)
     body = [t for t in tokens if t.type != "front_matter"]
     title = _title(body, lines, findings)
     sections = _split_sections(body)
@@ -109,7 +116,8 @@ def parse_question(text: str, path: str) -> ParsedQuestion:
     references = _references(sections.references, lines, findings)
     metric_link = None
     if isinstance(frontmatter, NumericFrontmatter) and frontmatter.answer.metric:
-        metric_link = _frontmatter_metric_link(frontmatter.answer.metric, lines, findings)
+        line, col = positions.get(("answer", "metric"), (1, 1))
+        metric_link = _frontmatter_metric_link(frontmatter.answer.metric, line, col, findings)
     for heading, line in sections.unknown:
         findings.warning(
             f"section '## {heading}' is not part of the format and is ignored; "
@@ -136,7 +144,7 @@ def parse_question(text: str, path: str) -> ParsedQuestion:
         topic=frontmatter.topic,
         author=frontmatter.author,
         created=frontmatter.created,
-        id_line=_key_line(lines, "id"),
+        id_line=positions.get(("id",), (1, 1))[0],
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     return ParsedQuestion(question, [d for d in findings.items if d.severity == "warning"])
@@ -147,7 +155,9 @@ def parse_question(text: str, path: str) -> ParsedQuestion:
 
 def _parse_frontmatter(
     lines: list[str], tokens: list[Token], findings: _Findings
-) -> SingleFrontmatter | MultipleFrontmatter | NumericFrontmatter | None:
+) -> tuple[SingleFrontmatter | MultipleFrontmatter | NumericFrontmatter | None, Positions]:
+    """The validated frontmatter (None after an error) and the file position of every key."""
+    positions: Positions = {}
     try:
         raw = split_frontmatter(lines)
         if raw is None:
@@ -155,35 +165,27 @@ def _parse_frontmatter(
             what = (
                 "this file has a title but no frontmatter"
                 if looks_like_question
-                else ("missing frontmatter")
+                else "missing frontmatter"
             )
             findings.error(
                 f"{what}: start the file with a '---' line, then 'id: your-question-id' and "
                 "'type: single' (or multiple, numeric), then a closing '---' line"
             )
-            return None
+            return None, positions
         data, positions = load_yaml(raw)
         result = validate(data, positions, raw.first_line)
     except FrontmatterError as error:
         findings.error(error.message, error.line, error.col)
-        return None
+        return None, positions
     if isinstance(result, list):
         for error in result:
             findings.error(error.message, error.line, error.col)
-        return None
-    return result
+        return None, positions
+    return result, positions
 
 
-def _key_line(lines: list[str], key: str) -> int:
-    for number, line in enumerate(lines, start=1):
-        if line.startswith(f"{key}:"):
-            return number
-    return 1
-
-
-def _frontmatter_metric_link(href: str, lines: list[str], findings: _Findings) -> SimLink | None:
-    line = next((n for n, s in enumerate(lines, 1) if s.lstrip().startswith("metric:")), 1)
-    col = max(lines[line - 1].find("sim:") + 1, 1)
+def _frontmatter_metric_link(href: str, line: int, col: int, findings: _Findings) -> SimLink | None:
+    """The numeric answer's ``metric`` link, placed at its key in the frontmatter."""
     try:
         link = parse_sim_href(href.strip(), line=line, col=col)
     except SimLinkError as error:

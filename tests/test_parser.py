@@ -173,6 +173,20 @@ def test_numeric_question_parses_with_metric_link() -> None:
     assert q.metric_link.params == {"activation": "sigmoid"}
 
 
+def test_metric_link_in_a_flow_style_answer_points_at_its_key() -> None:
+    text = (
+        "---\nid: n\ntype: numeric\n"
+        'answer: {value: 0.25, abs_tol: 0.001, metric: "sim:x?a=1&a=2#m"}\n---\n'
+        "# T\n\nHow much?\n\n## Answer\n\nThis much.\n"
+    )
+    error = only_error(text)
+    assert (error.line, error.col) == (4, 39)
+    assert error.message.startswith("answer.metric: parameter 'a' given twice")
+    good = text.replace("sim:x?a=1&a=2#m", "sim:x?a=1#m")
+    link = parse_question(good, "n.md").question.metric_link
+    assert link is not None and (link.line, link.col) == (4, 39)
+
+
 def test_numeric_question_with_choices_is_an_error() -> None:
     text = VALID_SINGLE.replace(
         "type: single", "type: numeric\nanswer: {value: 0.25, abs_tol: 0.01}"
