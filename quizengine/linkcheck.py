@@ -6,12 +6,15 @@ experiments, numpy): the TUI parses questions at start-up without paying for tha
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from quizengine.diagnostics import Diagnostic
 from quizengine.model import Question, SimLink
 
 
-def link_problems(question: Question) -> list[Diagnostic]:
-    """Every broken ``sim:`` link of the question, as errors at the link's position."""
+def link_problems(question: Question, links: Iterable[SimLink] | None = None) -> list[Diagnostic]:
+    """Every broken ``sim:`` link of the question (or of ``links``, some of its links), as
+    errors at the link's position."""
     from simulations import registry
 
     problems: list[Diagnostic] = []
@@ -22,7 +25,7 @@ def link_problems(question: Question) -> list[Diagnostic]:
         )
 
     claim_links = {id(c.claim) for c in question.choices if c.claim is not None}
-    for link in question.sim_links:
+    for link in question.sim_links if links is None else links:
         try:
             experiment = registry.get(link.simulation)
             registry.parse_params(experiment, link.params)

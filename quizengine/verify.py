@@ -191,7 +191,7 @@ def _judge_claim(
         return ItemVerdict(
             **base,
             status="broken",
-            simulation_says=f"no claim {link.target!r} in {link.simulation} (known: {known})",
+            simulation_says=f"unknown claim {link.target!r} of {link.simulation}; known: {known}",
         )
     holds = bool(claim["holds"])
     return ItemVerdict(
@@ -213,7 +213,7 @@ def _judge_metric(
         return ItemVerdict(
             **base,
             status="broken",
-            simulation_says=f"no metric {link.target!r} in {link.simulation} (known: {known})",
+            simulation_says=f"unknown metric {link.target!r} of {link.simulation}; known: {known}",
         )
     answer = question.answer
     tolerance = " or ".join(

@@ -134,3 +134,15 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["verify", "--jobs", "0", str(tmp_path)]) == 2
     assert main(["verify", str(tmp_path / "missing")]) == 2
     assert "no such file or directory" in capsys.readouterr().err
+
+
+def test_a_broken_run_link_in_the_explanation_fails_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = QUESTION.format(id="a").replace("[run](sim:toy?x=2)", "[run](sim:toy?z=2)")
+    bank = write_bank(tmp_path / "bank", text)
+    code, out, _ = verify(capsys, str(bank))
+    assert code == 1
+    assert out.count("unknown parameter 'z' for toy; allowed: x, mode") == 1
+    assert "3 keys: 3 agree, 0 disagree, 0 broken" in out
+    assert "1 file error;" in out
