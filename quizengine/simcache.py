@@ -87,8 +87,12 @@ class ResultCache:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(result, file)
-            os.replace(temp, self._path(key))
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as file:
+                    json.dump(result, file)
+                os.replace(temp, self._path(key))
+            except BaseException:
+                os.unlink(temp)  # no half-written temp files left behind
+                raise
         except OSError:
             pass  # a cache that cannot be written only costs time
