@@ -1,7 +1,7 @@
 """The quizengine app: wires the screens together and keeps the quiz and the history in step.
 
 The screens announce what the learner did with messages (``BrowserScreen.Start``,
-``QuestionScreen.Submitted``, ``Navigate``, ``OpenSimulation``, ``SummaryScreen.Retry``...);
+``Submitted``, ``Navigate``, ``OpenSimulation``, ``RetryWrong``... in ``messages``);
 the app changes screens, scores and records. Nothing here imports numpy or the simulations:
 the simulation panel loads them inside its worker, so start-up stays quick.
 """
@@ -20,12 +20,8 @@ from textual.screen import Screen
 
 from quizengine.model import Bank, Question
 from quizengine.tui.browser import BrowserScreen, Standing
-from quizengine.tui.feedback import FeedbackScreen, OpenSimulation
-from quizengine.tui.help import HelpScreen
-from quizengine.tui.question import Navigate, QuestionScreen
+from quizengine.tui.messages import BackToBank, Navigate, OpenSimulation, RetryWrong, Submitted
 from quizengine.tui.quiz import Attempt, Quiz, make_items
-from quizengine.tui.resume import ResumeScreen
-from quizengine.tui.summary import SummaryScreen
 from quizengine.tui.widgets import screen_actions
 
 if TYPE_CHECKING:
@@ -137,6 +133,8 @@ class QuizApp(App[None]):
             f"A quiz started {when} was left unfinished: {answered} of {len(known)} "
             "questions answered. Resume it?"
         )
+        from quizengine.tui.resume import ResumeScreen
+
         self.push_screen(ResumeScreen(text), partial(self._resume_answered, session))
 
     def _resume_answered(self, session: Session, resume: bool | None) -> None:
@@ -179,6 +177,10 @@ class QuizApp(App[None]):
         self._show_quiz_screen()
 
     def _show_quiz_screen(self) -> None:
+        # The quiz screens load with the first quiz: the browser shows without waiting for them.
+        from quizengine.tui.feedback import FeedbackScreen
+        from quizengine.tui.question import QuestionScreen
+
         quiz = self.quiz
         assert quiz is not None
         screen = QuestionScreen(quiz) if quiz.attempt is None else FeedbackScreen(quiz)
@@ -187,8 +189,8 @@ class QuizApp(App[None]):
         else:
             self.switch_screen(screen)
 
-    @on(QuestionScreen.Submitted)
-    def _submitted(self, message: QuestionScreen.Submitted) -> None:
+    @on(Submitted)
+    def _submitted(self, message: Submitted) -> None:
         quiz = self.quiz
         assert quiz is not None
         attempt = quiz.submit(message.response, self._seconds())
@@ -225,14 +227,16 @@ class QuizApp(App[None]):
         quiz.finish(now)
         if self.store is not None and quiz.session_id is not None:
             self._history(self.store.finish_session, quiz.session_id)
+        from quizengine.tui.summary import SummaryScreen
+
         self.switch_screen(SummaryScreen(quiz, now))
 
-    @on(SummaryScreen.Retry)
+    @on(RetryWrong)
     def _retry(self) -> None:
         assert self.quiz is not None
         self.start_quiz(self.quiz.to_retry(), kind="retry")
 
-    @on(SummaryScreen.Back)
+    @on(BackToBank)
     def _back(self) -> None:
         self.quiz = None
         self.pop_screen()
@@ -269,6 +273,8 @@ class QuizApp(App[None]):
         self.push_screen(StatsScreen(self.store, self.bank.questions, clock=self.clock))
 
     def action_help(self) -> None:
+        from quizengine.tui.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
         else:

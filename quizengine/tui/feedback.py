@@ -9,13 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
 from quizengine.model import NumericAnswer, Question, SimLink
 from quizengine.simlink import is_sim_href, parse_sim_href
-from quizengine.tui.question import Navigate
+from quizengine.tui.messages import Navigate, OpenSimulation
 from quizengine.tui.quiz import Attempt, Quiz, format_score
 from quizengine.tui.widgets import KeyBar
 
@@ -76,15 +75,6 @@ def default_link(question: Question) -> SimLink | None:
     """What key s runs: the explanation's first run link, else a claim, else the metric."""
     links = list(question.explanation.links) + question.sim_links
     return links[0] if links else None
-
-
-class OpenSimulation(Message):
-    """Open the simulation panel on ``link`` (others of the question can be picked there)."""
-
-    def __init__(self, link: SimLink, question: Question) -> None:
-        super().__init__()
-        self.link = link
-        self.question = question
 
 
 class FeedbackScreen(Screen[None]):

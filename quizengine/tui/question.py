@@ -9,12 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Markdown, RadioButton, RadioSet, Static
 
 from quizengine.scoring import Response
 from quizengine.tui.inline import inline_content
+from quizengine.tui.messages import Navigate, Submitted
 from quizengine.tui.quiz import Quiz
 from quizengine.tui.widgets import KeyBar, KeyedInput, WrappingCheckbox, WrappingRadioButton
 
@@ -59,14 +59,6 @@ class NumberInput(KeyedInput):
         return character in NUMBER_CHARACTERS
 
 
-class Navigate(Message):
-    """Go to question ``index`` of the quiz (``len(items)`` means the summary)."""
-
-    def __init__(self, index: int) -> None:
-        super().__init__()
-        self.index = index
-
-
 class QuestionScreen(Screen[None]):
     """Answer one question."""
 
@@ -91,11 +83,6 @@ the next and previous question without answering; **f** finishes the quiz and sh
     # The answer has the focus from the start: the radio set, the first checkbox or the number
     # box. (Textual's default focuses the scrolling body first, then it moved: two restyles.)
     AUTO_FOCUS = "ChoiceRadios, ChoiceBox, NumberInput"
-
-    class Submitted(Message):
-        def __init__(self, response: Response) -> None:
-            super().__init__()
-            self.response = response
 
     def __init__(self, quiz: Quiz) -> None:
         super().__init__()
@@ -168,7 +155,7 @@ the next and previous question without answering; **f** finishes the quiz and sh
             last = min(len(self.question.choices), MAX_KEYED_CHOICES)
             self.notify(f"Pick a choice first (keys 1-{last}), or n to skip.", severity="warning")
         else:
-            self.post_message(self.Submitted(response))
+            self.post_message(Submitted(response))
 
     def action_navigate(self, step: int) -> None:
         self.post_message(Navigate(self.quiz.index + step))

@@ -7,10 +7,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from quizengine.tui.messages import BackToBank, RetryWrong
 from quizengine.tui.quiz import Quiz, format_duration, format_score
 from quizengine.tui.widgets import KeyBar
 
@@ -35,12 +35,6 @@ right, **b** goes back to the bank.
         Binding("b,escape", "back", "Bank", key_display="b"),
         Binding("q", "app.quit", "Quit"),
     ]
-
-    class Retry(Message):
-        """Start a new quiz on the questions not answered fully right."""
-
-    class Back(Message):
-        """Leave the quiz for the bank browser."""
 
     def __init__(self, quiz: Quiz, now: float) -> None:
         super().__init__()
@@ -103,7 +97,7 @@ right, **b** goes back to the bank.
         return True
 
     def action_retry(self) -> None:
-        self.post_message(self.Retry())
+        self.post_message(RetryWrong())
 
     def action_back(self) -> None:
-        self.post_message(self.Back())
+        self.post_message(BackToBank())

@@ -1,0 +1,49 @@
+"""What the quiz screens ask of the app, as Textual messages.
+
+They live apart from the screens so that the app can handle them without importing every
+screen at start-up: the question, feedback and summary screens (and the Markdown widget they
+bring) load when the first quiz starts, after the browser is on screen.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from quizengine.model import Question, SimLink
+    from quizengine.scoring import Response
+
+
+class Submitted(Message):
+    """The learner submitted ``response`` to the question on screen."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__()
+        self.response = response
+
+
+class Navigate(Message):
+    """Go to question ``index`` of the quiz (``len(items)`` means the summary)."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+
+class OpenSimulation(Message):
+    """Open the simulation panel on ``link`` (others of the question can be picked there)."""
+
+    def __init__(self, link: SimLink, question: Question) -> None:
+        super().__init__()
+        self.link = link
+        self.question = question
+
+
+class RetryWrong(Message):
+    """Start a new quiz on the questions not answered fully right."""
+
+
+class BackToBank(Message):
+    """Leave the quiz for the bank browser."""
