@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -171,9 +172,11 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             return
         self.title_width = title_width
         table.clear(columns=True)
-        table.add_column("Title", width=self.title_width)
+        # Labels and cells as Text and Content: a str would be parsed as Rich markup, and the
+        # first parse loads Rich's emoji table (~2 ms of start-up).
+        table.add_column(Text("Title"), width=self.title_width)
         for name, width in FIXED_COLUMNS:
-            table.add_column(name, width=width)
+            table.add_column(Text(name), width=width)
         self._refill(self.query_one(FilterInput).value)
 
     def update_standings(self, standings: Mapping[str, Standing], now: dt.datetime) -> None:
@@ -201,9 +204,9 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             table.add_row(  # authors' text as Content: plain text, never read as markup
                 Content(fit(question.title, self.title_width)),
                 Content(fit(", ".join(question.tags), FIXED_COLUMNS[0][1])),
-                question.difficulty,
-                last,
-                due_label(standing.due, self.now),
+                Content(question.difficulty),
+                Content(last),
+                Content(due_label(standing.due, self.now)),
                 key=question.id,
             )
         ids = [q.id for q in self.shown]
