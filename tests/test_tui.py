@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from textual.content import Content
 from textual.widgets import Checkbox, DataTable, Markdown, RadioButton, Static
 from tui_support import BANK_DIR, Clock, fixture_bank
 
@@ -18,7 +19,7 @@ from quizengine.tui.question import QuestionScreen
 from quizengine.tui.quiz import Quiz, format_duration, make_items
 from quizengine.tui.resume import ResumeScreen
 from quizengine.tui.summary import SummaryScreen
-from quizengine.tui.widgets import screen_actions
+from quizengine.tui.widgets import hanging_lines, screen_actions
 
 SIZE = (80, 24)
 
@@ -157,6 +158,30 @@ async def test_multiple_choice_partial_credit_and_feedback_marks() -> None:
         )
         assert "- ☑ **✗** Raise the learning rate tenfold — *wrong pick*" in feedback
         assert "- ☐ **✓** Add batch normalization before each sigmoid — *missed*" in feedback
+
+
+def test_hanging_lines_indent_a_wrapped_label_under_its_text() -> None:
+    button = Content("[X]")
+    label = Content("1. Keep the sigmoids and add batch normalization")
+    lines = [line.plain for line in hanging_lines(button, label, hang=3, width=25)]
+    assert lines == [  # a cell of padding each side of the label, as Textual's toggles have
+        "[X] 1. Keep the sigmoids ",
+        "       and add batch ",
+        "       normalization ",
+    ]
+    assert [line.plain for line in hanging_lines(button, Content("short"), 0, 25)] == ["[X] short "]
+
+
+async def test_wrapped_choices_keep_their_text_in_one_column() -> None:
+    app = make_app()
+    async with app.run_test(size=(40, 24)) as pilot:
+        await pilot.press("enter", "n")
+        box = app.screen.query(Checkbox).first()
+        lines = box.render().plain.split("\n")
+        assert len(lines) > 1 and box.size.height == len(lines)
+        assert lines[0][4:7] == "1. "  # after the button and a space
+        assert all(line.startswith(" " * 7) and line[7] != " " for line in lines[1:])
+        assert max(len(line) for line in lines) <= box.size.width
 
 
 async def test_multiple_choice_half_right() -> None:

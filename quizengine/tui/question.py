@@ -22,10 +22,13 @@ MAX_KEYED_CHOICES = 9
 NUMBER_CHARACTERS = frozenset("0123456789.-+eE")
 
 
+def number_prefix(number: int) -> str:
+    """``3. `` before a choice's text: the key that picks it (none past 9)."""
+    return f"{number}. " if number <= MAX_KEYED_CHOICES else ""
+
+
 def choice_label(number: int, text: str) -> Content:
-    return Content.assemble(
-        (f"{number}. ", "bold") if number <= MAX_KEYED_CHOICES else "", inline_content(text)
-    )
+    return Content.assemble((number_prefix(number), "bold"), inline_content(text))
 
 
 def parse_number(text: str) -> float | None:
@@ -98,11 +101,13 @@ the next and previous question without answering; **f** finishes the quiz and sh
             if q.type == "single":
                 with ChoiceRadios(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield WrappingRadioButton(choice_label(i, choice.text))
+                        yield WrappingRadioButton(
+                            choice_label(i, choice.text), hang=len(number_prefix(i))
+                        )
             elif q.type == "multiple":
                 with Vertical(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield ChoiceBox(choice_label(i, choice.text))
+                        yield ChoiceBox(choice_label(i, choice.text), hang=len(number_prefix(i)))
             else:
                 unit = q.answer.unit if q.answer and q.answer.unit else ""
                 yield NumberInput(

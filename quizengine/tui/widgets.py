@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.binding import Binding
@@ -11,8 +12,10 @@ from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.markup import escape
 from textual.screen import Screen
+from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioButton
+from textual.widgets._toggle_button import ToggleButton
 
 
 @dataclass(frozen=True)
@@ -124,19 +127,52 @@ class KeyedInput(Input):
             event.prevent_default()  # skip Input's handler; the event still bubbles up
 
 
-class WrappingCheckbox(Checkbox):
-    """A checkbox whose label wraps onto more lines (Textual's is cut to one line)."""
+def hanging_lines(
+    button: Content, label: Content, hang: int, width: int, label_style: Style | str = ""
+) -> list[Content]:
+    """A toggle's button and label in ``width`` cells: the label wraps, and its later lines
+    start under its text, ``hang`` cells past its start (past a ``1. `` for instance).
 
-    DEFAULT_CSS = "WrappingCheckbox { text-wrap: wrap; }"
+    As in Textual's toggle buttons, the label has a cell of padding each side, in its style.
+    """
+    prefix, body = label.divide([hang]) if hang else (Content(""), label)
+    indent = button.cell_length + 1 + prefix.cell_length
+    lines = body.wrap(max(1, width - indent - 1))
+    padded = [Content.assemble(" ", prefix, lines[0], " ")] + [
+        Content.assemble(" " * (1 + prefix.cell_length), line, " ") for line in lines[1:]
+    ]
+    styled = [line.stylize_before(label_style) if label_style else line for line in padded]
+    return [button + styled[0], *(" " * button.cell_length + line for line in styled[1:])]
+
+
+# Textual derives a widget's CSS type names (what ``query(Checkbox)`` and the default styles
+# match) from its first widget base, so the mixin must not be one: type checkers see it as a
+# ToggleButton, Python as a plain class.
+_ToggleBase = ToggleButton if TYPE_CHECKING else object
+
+
+class HangingLabel(_ToggleBase):
+    """For toggle buttons: the label wraps onto more lines with a hanging indent (Textual's is
+    cut to one line)."""
+
+    def __init__(self, label: Content, *, hang: int = 0) -> None:
+        super().__init__(label)
+        self.hang = hang
+
+    def _lines(self, width: int) -> list[Content]:
+        label_style = self.get_visual_style("toggle--label")
+        return hanging_lines(self._button, self._label, self.hang, width, label_style)
+
+    def render(self) -> Content:
+        return Content("\n").join(self._lines(self.size.width))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self.render().get_height(self.styles, width)
+        return len(self._lines(width))
 
 
-class WrappingRadioButton(RadioButton):
-    """A radio button whose label wraps onto more lines."""
+class WrappingCheckbox(HangingLabel, Checkbox):
+    """A checkbox whose label wraps with a hanging indent."""
 
-    DEFAULT_CSS = "WrappingRadioButton { text-wrap: wrap; }"
 
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return self.render().get_height(self.styles, width)
+class WrappingRadioButton(HangingLabel, RadioButton):
+    """A radio button whose label wraps with a hanging indent."""
