@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,9 @@ from quizengine.history.store import (
     SCHEMA_VERSION,
     HistoryError,
     HistoryStore,
+    instance_owner,
     move_aside,
+    owner_is_running,
 )
 
 SINGLE = make_question("vanishing-sigmoid", tags=("gradients", "activations"), topic="deep-nets")
@@ -116,7 +121,11 @@ def test_recording_into_an_unknown_session_fails(store: HistoryStore) -> None:
 
 def test_an_answer_to_a_session_closed_by_another_instance_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
-    with HistoryStore.open(path) as first, HistoryStore.open(path) as second:
+    # The first instance runs on another host: the second cannot tell it still runs.
+    with (
+        HistoryStore.open(path, owner="elsewhere:4242:a") as first,
+        HistoryStore.open(path) as second,
+    ):
         session = first.start_session([SINGLE.id, MULTI.id])
         first.record_answer(session.id, SINGLE, [0], 1.0, 1.0)
         offered = second.unfinished_session()  # the other instance offers to resume it...
@@ -125,6 +134,52 @@ def test_an_answer_to_a_session_closed_by_another_instance_is_kept(tmp_path: Pat
         first.record_answer(session.id, MULTI, [0, 2], 1.0, 1.0)  # still recorded
         assert first.session(session.id).answered_ids == (SINGLE.id, MULTI.id)
         assert first.session(session.id).status == "abandoned"
+
+
+def finished_process_id() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_owner_is_running_asks_the_process_table() -> None:
+    host = socket.gethostname()
+    assert owner_is_running(instance_owner())
+    assert owner_is_running(f"{host}:{os.getpid()}:other-store")
+    assert not owner_is_running(f"{host}:{finished_process_id()}:gone")
+    assert not owner_is_running(f"elsewhere:{os.getpid()}:x")  # another host: taken as gone
+    assert not owner_is_running(f"{host}:0:x") and not owner_is_running("garbage")
+
+
+def test_a_session_held_by_a_running_instance_is_neither_offered_nor_claimed(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore.open(path) as first, HistoryStore.open(path) as second:
+        assert first.owner != second.owner  # one process, two windows' stores
+        session = first.start_session([SINGLE.id, MULTI.id])
+        assert second.session(session.id).owner == first.owner
+        assert second.unfinished_session() is None  # the quiz goes on in the first window
+        assert not second.claim_session(session.id)
+        assert first.unfinished_session().id == session.id  # type: ignore[union-attr]
+
+        first.release_session(session.id)  # the first window quit mid-quiz
+        assert second.unfinished_session().id == session.id  # type: ignore[union-attr]
+        assert second.claim_session(session.id)
+        assert not first.claim_session(session.id)  # now the second window holds it
+        second.finish_session(session.id)
+        assert not second.claim_session(session.id)  # closed: nothing to resume
+
+
+def test_a_session_left_by_a_crashed_process_is_offered_and_claimed(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    crashed = f"{socket.gethostname()}:{finished_process_id()}:gone"
+    with HistoryStore.open(path, owner=crashed) as first:
+        session = first.start_session([SINGLE.id, MULTI.id])
+    with HistoryStore.open(path) as second:
+        assert second.unfinished_session().id == session.id  # type: ignore[union-attr]
+        assert second.claim_session(session.id)
+        assert second.session(session.id).owner == second.owner
 
 
 def test_unfinished_session_is_the_latest_open_one_with_questions_left(

@@ -465,6 +465,38 @@ async def test_an_unfinished_quiz_is_offered_for_resume(tmp_path: Path) -> None:
     store.close()
 
 
+async def test_a_quiz_going_on_in_another_window_is_not_offered(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore.open(path) as other_window:
+        other_window.start_session(["sigmoid-slope", "sigmoid-max"])
+        store = HistoryStore.open(path, clock=Clock())
+        app = make_app(store=store)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, BrowserScreen)
+        store.close()
+
+
+async def test_resuming_a_quiz_another_window_took_meanwhile_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore.open(path) as other_window:
+        session = other_window.start_session(["sigmoid-slope", "sigmoid-max"])
+        other_window.release_session(session.id)  # it quit: both windows now offer the quiz
+        store = HistoryStore.open(path, clock=Clock())
+        app = make_app(store=store)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, ResumeScreen)
+            assert other_window.claim_session(session.id)  # resumed over there first
+            await pilot.press("y")
+            assert isinstance(app.screen, BrowserScreen) and app.quiz is None
+            assert any("another quizengine window" in n.message for n in app._notifications)
+            await pilot.press("enter")  # a new quiz of its own is fine
+            assert isinstance(app.screen, QuestionScreen)
+        assert other_window.session(session.id).status == "open"  # not abandoned by the refusal
+        store.close()
+
+
 async def test_declining_resume_sets_the_sitting_aside(tmp_path: Path) -> None:
     store = HistoryStore.open(tmp_path / "h.sqlite3", clock=Clock())
     store.start_session(["sigmoid-slope", "sigmoid-max"])

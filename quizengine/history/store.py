@@ -9,7 +9,10 @@ means the caller passed something impossible)::
     store.record_answer(session.id, question, picked, score, seconds)  # committed before it returns
     store.finish_session(session.id)             # or store.abandon_session(session.id)
     store.unfinished_session()                   # -> Session | None: the latest open session with
-                                                 #    questions left; .answered_ids, .remaining
+                                                 #    questions left that no other running
+                                                 #    instance holds; .answered_ids, .remaining
+    store.claim_session(session.id)              # -> bool: take it over to resume it
+    store.release_session(session.id)            # quit mid-quiz: the next start may resume it
     store.last_results()                         # -> {question_id: AnswerRecord} (latest answer)
     store.answers(question_id=None)              # -> [AnswerRecord], oldest first
     store.schedule(questions, now=None)          # -> {question_id: Scheduled} (FSRS)
@@ -31,6 +34,9 @@ import datetime as dt
 import functools
 import json
 import math
+import os
+import secrets
+import socket
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -85,6 +91,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE answers ADD COLUMN topic TEXT",
         "CREATE INDEX answers_by_session ON answers(session_id)",
     ),
+    # v3: which running instance holds an open session (host:pid:token, NULL when none), so
+    # that two windows on one history do not both resume it.
+    ("ALTER TABLE sessions ADD COLUMN owner TEXT",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset({"sessions", "answers"})
@@ -125,6 +134,8 @@ class Session:
     status: SessionStatus = "open"
     answered_ids: tuple[str, ...] = field(default=())
     """Questions answered in this session, in the order answered (a retried one appears twice)."""
+    owner: str | None = None
+    """The instance holding it open (see :func:`instance_owner`), None when none does."""
 
     @property
     def remaining(self) -> tuple[str, ...]:
@@ -135,6 +146,32 @@ class Session:
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def instance_owner() -> str:
+    """A name for one open store: this host, this process and a token (one process may open
+    the history twice)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def owner_is_running(owner: str) -> bool:
+    """Whether the process named in ``owner`` still runs on this host.
+
+    An owner on another host counts as gone: hosts sharing a history file cannot see each
+    other's processes, and a session nobody can ever resume would be worse than one resumed
+    twice. So does any owner on Windows, where signal 0 would terminate the process.
+    """
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if os.name == "nt" or host != socket.gethostname() or not pid.isdigit() or int(pid) <= 0:
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+    except PermissionError:
+        return True  # it exists, run by another user
+    except OSError:
+        return False
+    return True
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -168,6 +205,10 @@ def move_aside(path: Path, now: dt.datetime | None = None) -> Path | None:
     path.rename(target)
     return target
 
+
+_SESSION_COLUMNS = (
+    "SELECT id, kind, question_ids, started_at, ended_at, status, owner FROM sessions"
+)
 
 _RESET_HINT = "it was left untouched; pass --reset-db to move it aside and start a new history"
 
@@ -245,11 +286,19 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
 class HistoryStore:
     """A connection to one history database. Safe to share between the threads of one process."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], dt.datetime]):
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        clock: Callable[[], dt.datetime],
+        owner: str,
+    ):
         self._conn = conn
         self._lock = threading.Lock()
         self.path = path
         self._clock = clock
+        self.owner = owner
+        """How this store marks the sessions it holds open (see :func:`instance_owner`)."""
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -259,10 +308,12 @@ class HistoryStore:
         *,
         clock: Callable[[], dt.datetime] = utc_now,
         timeout: float = BUSY_TIMEOUT_SECONDS,
+        owner: str | None = None,
     ) -> Self:
         """Open (creating or migrating) the history at ``path``; HistoryError if it isn't one.
 
         ``timeout``: seconds a write waits for another instance's lock before HistoryError.
+        ``owner``: how to mark the sessions this store holds (default: :func:`instance_owner`).
         """
         path = Path(path)
         _check_header(path)
@@ -287,7 +338,7 @@ class HistoryStore:
         except BaseException:
             conn.close()
             raise
-        return cls(conn, path, clock)
+        return cls(conn, path, clock, owner or instance_owner())
 
     def close(self) -> None:
         with self._lock:
@@ -325,11 +376,36 @@ class HistoryStore:
         ids = tuple(question_ids)
         started = self._clock()
         cursor = self._write(
-            "INSERT INTO sessions (kind, question_ids, started_at) VALUES (?, ?, ?)",
-            (kind, json.dumps(ids), _stamp(started)),
+            "INSERT INTO sessions (kind, question_ids, started_at, owner) VALUES (?, ?, ?, ?)",
+            (kind, json.dumps(ids), _stamp(started), self.owner),
         )
         assert cursor.lastrowid is not None
-        return Session(cursor.lastrowid, kind, ids, started)
+        return Session(cursor.lastrowid, kind, ids, started, owner=self.owner)
+
+    def claim_session(self, session_id: int) -> bool:
+        """Take over an open session to resume it; False when it is closed, or held by another
+        instance whose process still runs (e.g. the learner resumed it in another window)."""
+        rows = self._query(
+            "SELECT owner FROM sessions WHERE id = ? AND status = 'open'", (session_id,)
+        )
+        if not rows:
+            return False
+        (owner,) = rows[0]
+        if owner not in (None, self.owner) and owner_is_running(owner):
+            return False
+        # Compare and set: of two instances claiming at once, only one finds the owner it read.
+        cursor = self._write(
+            "UPDATE sessions SET owner = ? WHERE id = ? AND status = 'open' AND owner IS ?",
+            (self.owner, session_id, owner),
+        )
+        return cursor.rowcount == 1
+
+    def release_session(self, session_id: int) -> None:
+        """Let go of an open session this store holds (the learner quit mid-quiz): the next
+        start may offer to resume it."""
+        self._write(
+            "UPDATE sessions SET owner = NULL WHERE id = ? AND owner = ?", (session_id, self.owner)
+        )
 
     def finish_session(self, session_id: int) -> None:
         """Mark a sitting as completed (the learner reached the end)."""
@@ -349,40 +425,33 @@ class HistoryStore:
             # Already closed: ending it twice is harmless (e.g. quit right after the summary).
 
     def session(self, session_id: int) -> Session:
-        rows = self._query(
-            "SELECT id, kind, question_ids, started_at, ended_at, status FROM sessions"
-            " WHERE id = ?",
-            (session_id,),
-        )
+        rows = self._query(f"{_SESSION_COLUMNS} WHERE id = ?", (session_id,))
         if not rows:
             raise ValueError(f"no session {session_id}")
         return self._session_from_row(rows[0])
 
     def sessions(self) -> list[Session]:
         """Every session, oldest first."""
-        rows = self._query(
-            "SELECT id, kind, question_ids, started_at, ended_at, status FROM sessions ORDER BY id"
-        )
+        rows = self._query(f"{_SESSION_COLUMNS} ORDER BY id")
         return [self._session_from_row(row) for row in rows]
 
     def unfinished_session(self) -> Session | None:
         """The latest open session that still has planned questions unanswered, if any.
 
         An open session whose questions were all answered (killed between the last answer and
-        the summary) has nothing to resume, so it is skipped.
+        the summary) has nothing to resume, so it is skipped; so is one that another running
+        instance holds (a quiz going on in another window).
         """
-        rows = self._query(
-            "SELECT id, kind, question_ids, started_at, ended_at, status FROM sessions"
-            " WHERE status = 'open' ORDER BY id DESC"
-        )
+        rows = self._query(f"{_SESSION_COLUMNS} WHERE status = 'open' ORDER BY id DESC")
         for row in rows:
             session = self._session_from_row(row)
-            if session.remaining:
+            held = session.owner not in (None, self.owner) and owner_is_running(session.owner)
+            if session.remaining and not held:
                 return session
         return None
 
     def _session_from_row(self, row: tuple[Any, ...]) -> Session:
-        session_id, kind, question_ids, started_at, ended_at, status = row
+        session_id, kind, question_ids, started_at, ended_at, status, owner = row
         answered = self._query(
             "SELECT question_id FROM answers WHERE session_id = ? ORDER BY id", (session_id,)
         )
@@ -394,6 +463,7 @@ class HistoryStore:
             ended_at=_parse_stamp(ended_at) if ended_at else None,
             status=status,
             answered_ids=tuple(r[0] for r in answered),
+            owner=owner,
         )
 
     # -- answers --------------------------------------------------------------------------

@@ -139,6 +139,16 @@ class QuizApp(App[None]):
 
     def _resume_answered(self, session: Session, resume: bool | None) -> None:
         assert self.store is not None
+        # Taken over first, either way: another window may have resumed it since the offer.
+        claimed = self._history(self.store.claim_session, session.id)
+        if not claimed:
+            if claimed is False and resume:
+                self.notify(
+                    "That quiz is going on in another quizengine window now.",
+                    title="History",
+                    severity="warning",
+                )
+            return
         if not resume:
             self._history(self.store.abandon_session, session.id)
             return
@@ -157,6 +167,12 @@ class QuizApp(App[None]):
         quiz.show(quiz.next_unanswered() or 0, self._seconds())
         self.quiz = quiz
         self._show_quiz_screen()
+
+    def on_unmount(self) -> None:
+        """Quitting mid-quiz lets go of its session, so the next start offers to resume it."""
+        quiz = self.quiz
+        if self.store is not None and quiz is not None and quiz.session_id is not None:
+            self._history(self.store.release_session, quiz.session_id)
 
     @property
     def _by_id(self) -> dict[str, Question]:
