@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from test_history_support import T0, Clock, make_question
@@ -10,8 +11,9 @@ from textual.app import App
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
+from quizengine.history.stats import Summary
 from quizengine.history.store import HistoryStore
-from quizengine.tui.stats_screen import StatsScreen
+from quizengine.tui.stats_screen import StatsScreen, headline
 
 A = make_question("a", tags=("x",), topic="t")
 B = make_question("b", tags=("x", "y"), topic="t")
@@ -73,3 +75,13 @@ async def test_an_empty_history_says_so(tmp_path: Path) -> None:
             assert "No answers recorded yet: 3 questions to discover" in headline
             assert not screen.query_one("#stats-by-tag", DataTable).display
             assert not screen.query_one(PlotextPlot).display
+
+
+def test_the_headline_counts_in_words() -> None:
+    one = Summary(
+        answers=1, questions_answered=1, accuracy=0.5, standing=0.5, seconds=60, due=0, new=1
+    )
+    assert "1 answer to 1 question ·" in headline(one).plain
+    assert "1 question to discover" in headline(replace(one, answers=0)).plain
+    two = replace(one, answers=2, questions_answered=2)
+    assert "2 answers to 2 questions" in headline(two).plain

@@ -54,7 +54,9 @@ async def test_browser_lists_questions_and_broken_files() -> None:
 
 async def test_titles_are_shown_as_written_not_as_markup() -> None:
     bank = fixture_bank()
-    odd = bank.questions[0].model_copy(update={"title": "Brackets [bold]stay[/bold] [x]"})
+    odd = bank.questions[0].model_copy(
+        update={"title": "Brackets [bold]stay[/bold] [x]", "tags": ["[red]"]}
+    )
     app = QuizApp(bank.model_copy(update={"questions": [odd]}), clock=Clock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -63,6 +65,15 @@ async def test_titles_are_shown_as_written_not_as_markup() -> None:
         assert cell == "Brackets [bold]stay[/bold] [x]"
         rendered = "\n".join(strip.text for strip in table.render_lines(table.region.reset_offset))
         assert "[bold]stay[/bold] [x]" in rendered
+        await pilot.press("enter", "f")  # and in the summary, with a tag that looks like markup
+        assert isinstance(app.screen, SummaryScreen)
+        for selector in ("#by-question", "#by-tag"):
+            table = app.screen.query_one(selector, DataTable)
+            lines = table.render_lines(table.region.reset_offset)
+            rendered = "\n".join(strip.text for strip in lines)
+            assert (
+                "Brackets [bold]stay[/bold] [x]" if selector == "#by-question" else "[red]"
+            ) in (rendered)
 
 
 async def test_typing_filters_the_browser() -> None:

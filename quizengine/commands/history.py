@@ -13,6 +13,7 @@ from quizengine.cli import EXIT_OK, UsageError
 from quizengine.history.options import add_db_arguments, open_history
 from quizengine.history.paths import resolve_db_path
 from quizengine.history.store import AnswerRecord
+from quizengine.words import plural
 
 CSV_COLUMNS = (
     "answered_at",
@@ -74,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             write_csv(records, file)
     except OSError as error:
         raise UsageError(f"cannot write {export}: {error.strerror or error}") from None
-    print(f"wrote {len(records)} answers to {export}", file=sys.stderr)
+    print(f"wrote {plural(len(records), 'answer')} to {export}", file=sys.stderr)
     return EXIT_OK
 
 

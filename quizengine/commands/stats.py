@@ -17,6 +17,7 @@ from quizengine.history.options import (
     open_history,
 )
 from quizengine.history.paths import resolve_db_path
+from quizengine.words import plural
 
 if TYPE_CHECKING:
     from quizengine.history.stats import Area, Summary, TrendPoint
@@ -73,7 +74,8 @@ def render(summary: Summary, width: int) -> str:
     """The terminal report: headline, tables per tag and topic, weakest areas, trend plot."""
     minutes = summary.seconds / 60
     lines = [
-        f"{summary.answers} answers to {summary.questions_answered} questions, "
+        f"{plural(summary.answers, 'answer')} to "
+        f"{plural(summary.questions_answered, 'question')}, "
         f"{minutes:.0f} min answering",
         f"Accuracy {_pct(summary.accuracy)}   Standing {_pct(summary.standing)}   "
         f"Due now {summary.due}   Never answered {summary.new}",

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Input, Static
 from quizengine.diagnostics import Diagnostic
 from quizengine.model import Question
 from quizengine.tui.quiz import format_score
-from quizengine.tui.widgets import KeyBar, KeyedInput
+from quizengine.tui.widgets import KeyBar, KeyedInput, plain_cell
 
 
 @dataclass(frozen=True)
@@ -62,11 +62,6 @@ def due_label(due: dt.datetime | None, now: dt.datetime) -> str:
 
 
 FIXED_COLUMNS = (("Tags", 16), ("Level", 6), ("Last", 4), ("Due", 6))
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells with an ellipsis (the table would cut it silently)."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class FilterInput(KeyedInput):
@@ -202,8 +197,8 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             standing = self.standings.get(question.id, Standing())
             last = "" if standing.last_score is None else format_score(standing.last_score)
             table.add_row(  # authors' text as Content: plain text, never read as markup
-                Content(fit(question.title, self.title_width)),
-                Content(fit(", ".join(question.tags), FIXED_COLUMNS[0][1])),
+                plain_cell(question.title, self.title_width),
+                plain_cell(", ".join(question.tags), FIXED_COLUMNS[0][1]),
                 Content(question.difficulty),
                 Content(last),
                 Content(due_label(standing.due, self.now)),

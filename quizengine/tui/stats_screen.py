@@ -22,6 +22,8 @@ from textual_plotext import PlotextPlot
 from quizengine.history.stats import Area, Summary, summarize
 from quizengine.history.store import HistoryError, HistoryStore, utc_now
 from quizengine.model import Question
+from quizengine.tui.widgets import plain_cell
+from quizengine.words import plural
 
 
 def pct(value: float) -> str:
@@ -126,13 +128,14 @@ standing (at least 3 answers). The plot shows accuracy per day (per week for lon
 
 def headline(summary: Summary) -> Content:
     if not summary.answers:
-        return Content(f"No answers recorded yet: {summary.new} questions to discover.")
+        return Content(f"No answers recorded yet: {plural(summary.new, 'question')} to discover.")
     return Content.assemble(
         ("Accuracy ", "bold"),
         (pct(summary.accuracy), "bold $accent"),
         " · standing ",
         (pct(summary.standing), "bold $accent"),
-        f" · {summary.answers} answers to {summary.questions_answered} questions",
+        f" · {plural(summary.answers, 'answer')} to "
+        f"{plural(summary.questions_answered, 'question')}",
         f" · {round(summary.seconds / 60)} min",
         "\n",
         ("Due now ", "bold"),
@@ -141,12 +144,19 @@ def headline(summary: Summary) -> Content:
     )
 
 
+NAME_WIDTH = 28
+"""Cells of the tag and topic columns."""
+
+
 def fill_table(table: DataTable[str], title: str, rows: Sequence[Area]) -> None:
     table.clear(columns=True)
-    table.add_column(title, width=28)
+    table.add_column(title, width=NAME_WIDTH)
     table.add_columns("Answers", "Questions", "Accuracy", "Standing")
     for area in rows:
         table.add_row(
-            area.name, str(area.answers), str(area.questions), pct(area.accuracy),
+            plain_cell(area.name, NAME_WIDTH),
+            str(area.answers),
+            str(area.questions),
+            pct(area.accuracy),
             pct(area.standing),
-        )  # fmt: skip
+        )

@@ -12,11 +12,15 @@ from textual.widgets import DataTable, Static
 
 from quizengine.tui.messages import BackToBank, RetryWrong
 from quizengine.tui.quiz import Quiz, format_duration, format_score
-from quizengine.tui.widgets import KeyBar
+from quizengine.tui.widgets import KeyBar, plain_cell
 
 
 def percent(part: float, whole: float) -> str:
     return f"{round(100 * part / whole)}%" if whole else "–"
+
+
+TAG_WIDTH = 28
+TITLE_WIDTH = 46
 
 
 class SummaryScreen(Screen[None]):
@@ -69,23 +73,23 @@ right, **b** goes back to the bank.
 
     def on_mount(self) -> None:
         table = self.query_one("#by-tag", DataTable)
-        table.add_column("Tag", width=28)
+        table.add_column("Tag", width=TAG_WIDTH)
         table.add_columns("Questions", "Answered", "Score", "%")
         for row in self.quiz.by_tag():
             table.add_row(
-                row.tag,
+                plain_cell(row.tag, TAG_WIDTH),
                 str(row.questions),
                 str(row.answered),
                 format_score(row.score),
                 percent(row.score, row.questions),
             )
         questions = self.query_one("#by-question", DataTable)
-        questions.add_column("Question", width=46)
+        questions.add_column("Question", width=TITLE_WIDTH)
         questions.add_columns("Score", "Time")
         for i, item in enumerate(self.quiz.items):
             attempt = self.quiz.attempts.get(i)
             questions.add_row(
-                item.question.title,
+                plain_cell(item.question.title, TITLE_WIDTH),
                 format_score(attempt.score) if attempt else "–",
                 format_duration(attempt.seconds) if attempt else "",
             )

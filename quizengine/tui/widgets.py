@@ -32,6 +32,15 @@ class KeyAction:
     enabled: bool
 
 
+def plain_cell(text: str, width: int | None = None) -> Content:
+    """Text for a DataTable cell as written: a str cell would be read as Rich markup (an
+    author's ``[x]`` vanishes). With ``width``, cut to it with an ellipsis where the table
+    would cut silently."""
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
+    return Content(text)
+
+
 def screen_actions(screen: Screen[object], *, disabled: bool = False) -> list[KeyAction]:
     """The shown actions of ``screen`` now, one per action, as the footer lists them.
 
