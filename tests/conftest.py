@@ -1,4 +1,5 @@
-"""Shared fixtures: a valid question text to mutate, and an isolated environment."""
+"""Shared fixtures: a valid question text to mutate, an isolated environment, and a history
+store on a hand-moved clock."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ import os
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
+from pathlib import Path  # noqa: E402
+
 import pytest  # noqa: E402
+from test_history_support import Clock  # noqa: E402
+
+from quizengine.history.store import HistoryStore  # noqa: E402
 
 VALID_SINGLE = """\
 ---
@@ -46,3 +52,16 @@ def _isolated_user_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("QUIZENGINE_CACHE", str(home / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache-home"))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """Time for a history test: stands still until the test moves it."""
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path: Path, clock: Clock):
+    """A new history database in the test's folder, on ``clock``."""
+    with HistoryStore.open(tmp_path / "h.sqlite3", clock=clock) as opened:
+        yield opened

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from fsrs import Rating
@@ -30,17 +29,6 @@ DAY = dt.timedelta(days=1)
 )
 def test_rating_rule(score: float, seconds: float, rating: Rating) -> None:
     assert rating_for(score, seconds) == rating
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock):
-    with HistoryStore.open(tmp_path / "h.sqlite3", clock=clock) as opened:
-        yield opened
 
 
 WRONG = make_question("wrong-one")

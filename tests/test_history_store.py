@@ -29,17 +29,6 @@ MULTI = make_question("relu-fixes", "multiple", tags=("activations",))
 NUMERIC = make_question("grad-norm", "numeric", topic="deep-nets")
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path: Path, clock: Clock):
-    with HistoryStore.open(tmp_path / "h.sqlite3", clock=clock) as opened:
-        yield opened
-
-
 def test_answers_are_recorded_and_read_back_after_reopening(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "sub" / "h.sqlite3"  # the parent folder is created too
     with HistoryStore.open(path, clock=clock) as store:
