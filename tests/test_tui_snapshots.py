@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from textual.pilot import Pilot
 from tui_support import BANK_DIR, Clock, fixture_bank
 
+from quizengine.tui import simdata
 from quizengine.tui.app import QuizApp
 
 SnapCompare = Callable[..., bool]
@@ -47,6 +49,28 @@ class TestSummary:
     def test_after_a_quiz(self, snap_compare: SnapCompare, app: QuizApp) -> None:
         press = ["enter", "2", "enter", "n", "1", "enter", "n", *"0.3", "enter", "n"]
         assert snap_compare(app, press=press, terminal_size=(80, 24))
+
+
+class StoppedClock:
+    """Stands in for the time module in simdata: every run takes 0.0 s on the status line."""
+
+    @staticmethod
+    def perf_counter() -> float:
+        return 0.0
+
+
+class TestSimulation:
+    def test_the_explanations_link_against_the_usual_remedy(
+        self, snap_compare: SnapCompare, app: QuizApp, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(simdata, "time", StoppedClock)
+
+        async def run_the_simulation(pilot: Pilot[None]) -> None:
+            await pilot.press("enter", "n", "1", "enter", "s")
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+
+        assert snap_compare(app, run_before=run_the_simulation, terminal_size=(80, 24))
 
 
 class TestHelp:
