@@ -11,6 +11,7 @@ from textual.widgets import Checkbox, DataTable, Markdown, RadioButton, Static
 from tui_support import BANK_DIR, Clock, fixture_bank
 
 from quizengine.history import HistoryStore
+from quizengine.model import Bank
 from quizengine.tui.app import QuizApp
 from quizengine.tui.browser import BrowserScreen, matches
 from quizengine.tui.feedback import FeedbackScreen
@@ -74,6 +75,17 @@ async def test_titles_are_shown_as_written_not_as_markup() -> None:
             assert (
                 "Brackets [bold]stay[/bold] [x]" if selector == "#by-question" else "[red]"
             ) in (rendered)
+
+
+async def test_an_empty_bank_says_so_instead_of_blaming_the_filter() -> None:
+    app = QuizApp(Bank(), clock=Clock())
+    async with app.run_test(size=SIZE) as pilot:
+        assert "no question loaded" in text_of(app.screen, "#counts")
+        await pilot.press("enter")
+        assert isinstance(app.screen, BrowserScreen)
+        assert [n.message for n in app._notifications] == [
+            "There is no question to take: no file loaded."
+        ]
 
 
 async def test_typing_filters_the_browser() -> None:

@@ -21,6 +21,7 @@ from quizengine.diagnostics import Diagnostic
 from quizengine.model import Question
 from quizengine.tui.quiz import format_score
 from quizengine.tui.widgets import KeyBar, KeyedInput, plain_cell
+from quizengine.words import plural
 
 
 @dataclass(frozen=True)
@@ -208,18 +209,21 @@ filter through the tags. *Last* is your latest score and *Due* when the question
         if highlighted in ids:  # keep the learner's place when the table is redrawn
             table.move_cursor(row=ids.index(highlighted), animate=False)
         total = len(self.questions)
-        self.query_one("#counts", Static).update(
-            Content.assemble(
-                ("quizengine", "bold"),
-                f" · {len(self.shown)} of {total} question{'s' if total != 1 else ''} shown",
-            )
+        shown = (
+            f" · {len(self.shown)} of {plural(total, 'question')} shown"
+            if total
+            else " · no question loaded: give files or folders of question files"
         )
+        self.query_one("#counts", Static).update(Content.assemble(("quizengine", "bold"), shown))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self._refill(event.value)
 
     def action_start_shown(self) -> None:
+        if not self.questions:
+            self.notify("There is no question to take: no file loaded.", severity="warning")
+            return
         if not self.shown:
             self.notify("No question matches the filter.", severity="warning")
             return
