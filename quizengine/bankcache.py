@@ -8,8 +8,8 @@ under ``<cache dir>/bank/``. Its first line is the sha256 of the rest, a JSON do
 the fingerprint of the code that parses and, per question file (by resolved path), the path
 shown in messages (relative to the working directory), size, mtime, sha256 and what parsing it
 gave (the question and its warnings, or the errors). An entry is used only when all of these
-match the file now; anything else, a
-damaged, truncated or foreign cache file included, is ignored and the file is parsed again.
+match the file now; anything else, a damaged, truncated or foreign cache file included, is
+ignored and the file is parsed again.
 The entries were dumped from validated models, so they are rebuilt with ``model_construct``
 (no second validation); the checksum and the code fingerprint make sure they are exactly what
 was dumped by this code. Writes are atomic (temp file + rename).

@@ -391,7 +391,7 @@ class HistoryStore:
         if not rows:
             return False
         (owner,) = rows[0]
-        if owner not in (None, self.owner) and owner_is_running(owner):
+        if self._held_elsewhere(owner):
             return False
         # Compare and set: of two instances claiming at once, only one finds the owner it read.
         cursor = self._write(
@@ -399,6 +399,10 @@ class HistoryStore:
             (self.owner, session_id, owner),
         )
         return cursor.rowcount == 1
+
+    def _held_elsewhere(self, owner: str | None) -> bool:
+        """Whether a session marked ``owner`` is held by another store whose process runs."""
+        return owner is not None and owner != self.owner and owner_is_running(owner)
 
     def release_session(self, session_id: int) -> None:
         """Let go of an open session this store holds (the learner quit mid-quiz): the next
@@ -445,8 +449,7 @@ class HistoryStore:
         rows = self._query(f"{_SESSION_COLUMNS} WHERE status = 'open' ORDER BY id DESC")
         for row in rows:
             session = self._session_from_row(row)
-            held = session.owner not in (None, self.owner) and owner_is_running(session.owner)
-            if session.remaining and not held:
+            if session.remaining and not self._held_elsewhere(session.owner):
                 return session
         return None
 

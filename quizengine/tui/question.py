@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,10 +16,17 @@ from quizengine.scoring import Response
 from quizengine.tui.inline import inline_content
 from quizengine.tui.messages import Navigate, Submitted
 from quizengine.tui.quiz import Quiz
-from quizengine.tui.widgets import KeyBar, KeyedInput, WrappingCheckbox, WrappingRadioButton
+from quizengine.tui.widgets import (
+    HangingLabel,
+    KeyBar,
+    KeyedInput,
+    WrappingCheckbox,
+    WrappingRadioButton,
+)
 
 MAX_KEYED_CHOICES = 9
 NUMBER_CHARACTERS = frozenset("0123456789.-+eE")
+Toggle = TypeVar("Toggle", bound=HangingLabel)
 
 
 def number_prefix(number: int) -> str:
@@ -29,6 +36,11 @@ def number_prefix(number: int) -> str:
 
 def choice_label(number: int, text: str) -> Content:
     return Content.assemble((number_prefix(number), "bold"), inline_content(text))
+
+
+def choice_toggle(kind: type[Toggle], number: int, text: str) -> Toggle:
+    """The checkbox or radio button of choice ``number``: wrapped lines hang past its key."""
+    return kind(choice_label(number, text), hang=len(number_prefix(number)))
 
 
 def parse_number(text: str) -> float | None:
@@ -101,13 +113,11 @@ the next and previous question without answering; **f** finishes the quiz and sh
             if q.type == "single":
                 with ChoiceRadios(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield WrappingRadioButton(
-                            choice_label(i, choice.text), hang=len(number_prefix(i))
-                        )
+                        yield choice_toggle(WrappingRadioButton, i, choice.text)
             elif q.type == "multiple":
                 with Vertical(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield ChoiceBox(choice_label(i, choice.text), hang=len(number_prefix(i)))
+                        yield choice_toggle(ChoiceBox, i, choice.text)
             else:
                 unit = q.answer.unit if q.answer and q.answer.unit else ""
                 yield NumberInput(

@@ -34,11 +34,10 @@ class KeyAction:
 
 def plain_cell(text: str, width: int | None = None) -> Content:
     """Text for a DataTable cell as written: a str cell would be read as Rich markup (an
-    author's ``[x]`` vanishes). With ``width``, cut to it with an ellipsis where the table
-    would cut silently."""
-    if width is not None and len(text) > width:
-        text = text[: width - 1] + "…"
-    return Content(text)
+    author's ``[x]`` vanishes). With ``width``, cut to that many cells with an ellipsis where
+    the table would cut silently."""
+    content = Content(text)
+    return content if width is None else content.truncate(width, ellipsis=True)
 
 
 def screen_actions(screen: Screen[object], *, disabled: bool = False) -> list[KeyAction]:
