@@ -179,3 +179,24 @@ def test_an_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
         main(["export", "--to", "canvas", "-o", "x"])
     assert exit_.value.code == 2
     assert "invalid choice: 'canvas'" in capsys.readouterr().err
+
+
+def test_the_export_benchmark_runs(tmp_path: Path) -> None:
+    """A smoke run of benchmarks/bench_export.py (no timing asserted)."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "benchmarks/bench_export.py", "--questions", "20", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for label in ("bundled bank", "20 questions", "baseline", "moodle export", "qti21 export"):
+        assert label in done.stdout

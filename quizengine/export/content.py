@@ -48,6 +48,11 @@ class QuestionContent:
         )
 
 
+def _text(text: str) -> str:
+    """Plain text as HTML text (quotes need no escaping outside attributes)."""
+    return escape(text, quote=False)
+
+
 def _numbers(evidence: Evidence) -> str:
     assert evidence.verdict is not None
     return ", ".join(f"{name} {value:.3g}" for name, value in evidence.verdict.evidence.items())
@@ -56,28 +61,28 @@ def _numbers(evidence: Evidence) -> str:
 def evidence_html(evidence: Evidence, seed: int) -> str:
     """One key's proof as a sentence (no enclosing element)."""
     link = evidence.link
-    where = escape(describe_sim(link)) if link is not None else ""
+    where = _text(describe_sim(link)) if link is not None else ""
     verdict = evidence.verdict
     if verdict is None:
         if link is None:
-            return f"Not verified: {escape(evidence.missing)}."
+            return f"Not verified: {_text(evidence.missing)}."
         return (
-            f"Not verified: {escape(evidence.missing)} of the {evidence.kind} "
-            f"“{escape(link.target or '')}” ({where})."
+            f"Not verified: {_text(evidence.missing)} of the {evidence.kind} "
+            f"“{_text(link.target or '')}” ({where})."
         )
     if verdict.status == "broken":
-        return f"Not verified: {escape(verdict.simulation_says)}."
+        return f"Not verified: {_text(verdict.simulation_says)}."
     if verdict.label == "answer":
         text = (
-            f"Verified in the {where} (seed {seed}): {escape(verdict.statement)}; "
-            f"the simulation gives {escape(verdict.simulation_says)}."
+            f"Verified in the {where} (seed {seed}): {_text(verdict.statement)}; "
+            f"the simulation gives {_text(verdict.simulation_says)}."
         )
     else:
         text = (
-            f"Verified in the {where} (seed {seed}): the claim “{escape(verdict.statement)}” "
-            f"{escape(verdict.simulation_says)}"
+            f"Verified in the {where} (seed {seed}): the claim “{_text(verdict.statement)}” "
+            f"{_text(verdict.simulation_says)}"
         )
-        text += f" ({escape(_numbers(evidence))})." if verdict.evidence else "."
+        text += f" ({_text(_numbers(evidence))})." if verdict.evidence else "."
     if verdict.status == "disagrees":
         text += " <strong>The simulation disagrees with this key.</strong>"
     return text
@@ -107,7 +112,7 @@ def _general_feedback(
     parts.append("<h4>Evidence from the simulations</h4>\n<ul>\n" + "\n".join(items) + "\n</ul>")
     if question.references:
         links = "\n".join(
-            f'<li><a href="{escape(ref.url)}">{escape(ref.title or ref.url)}</a></li>'
+            f'<li><a href="{escape(ref.url)}">{_text(ref.title or ref.url)}</a></li>'
             for ref in question.references
         )
         parts.append(f"<h4>References</h4>\n<ul>\n{links}\n</ul>")
@@ -119,8 +124,8 @@ def _numeric_prompt_and_feedback(
 ) -> tuple[str, str]:
     answer = question.answer
     assert answer is not None
-    unit = f" {escape(answer.unit)}" if answer.unit else ""
-    prompt_tail = f"\n<p>Answer in {escape(answer.unit)}.</p>" if answer.unit else ""
+    unit = f" {_text(answer.unit)}" if answer.unit else ""
+    prompt_tail = f"\n<p>Answer in {_text(answer.unit)}.</p>" if answer.unit else ""
     feedback = (
         f"<p><strong>Right:</strong> {answer.value:g}{unit}, give or take "
         f"{tolerance(answer):g}. {evidence_html(evidence, seed)}</p>"
