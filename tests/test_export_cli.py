@@ -174,6 +174,16 @@ def test_bad_paths_are_clear_errors_before_any_work(
     assert sorted(tmp_path.rglob("*")) == before  # nothing written
 
 
+def test_nothing_to_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    code, err = export(capsys, str(tmp_path / "empty"), "--to", "gift", "-o", str(tmp_path / "a"))
+    assert code == 2 and "no question files in" in err
+    broken = write_bank(tmp_path / "broken", "---\nid: broken\n---\n# no type\n")
+    code, err = export(capsys, str(broken), "--to", "gift", "-o", str(tmp_path / "a"))
+    assert code == 1 and "every question file has errors" in err
+    assert not (tmp_path / "a").exists()
+
+
 def test_an_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["export", "--to", "canvas", "-o", "x"])

@@ -80,10 +80,11 @@ def run(args: argparse.Namespace) -> int:
     rendered, outcome = render_all(items, args.to)
     for finding in outcome.findings:
         print(finding, file=sys.stderr)
-    if not rendered and not bank.questions:
-        raise UsageError(
-            "no question to export" + (" (every file has errors)" if bank.files else "")
-        )
+    if not bank.questions:
+        if bank.errors:
+            print("nothing exported: every question file has errors", file=sys.stderr)
+            return EXIT_FINDING
+        raise UsageError("no question files in " + (", ".join(map(str, args.paths)) or "the bank"))
     try:
         write_output(output_files(rendered, args.to), args.output)
     except OSError as error:
