@@ -44,6 +44,14 @@ Raw HTML: <div class="x" style="color:red">a div <p>inside</p></div> <del>gone</
 
 Heading
 =======
+
+<table><tr><td>rows straight in a table</td></tr></table>
+
+<table><thead><tr><th>no body</th></tr></thead></table>
+
+<ul></ul>
+
+<dl><dt>term</dt><dd>definition</dd></dl>
 """
 
 

@@ -90,12 +90,13 @@ def _parse(html: str) -> list[_Node | str]:
     return builder.root.children
 
 
-def _element(node: _Node) -> ET.Element:
+def _attributes(node: _Node) -> dict[str, str]:
+    """The node's attributes that QTI allows on its element (an image always gets an alt)."""
     allowed = _COMMON | _ATTRIBUTES.get(node.tag, set())
     attrs = {name: xml_text(value) for name, value in node.attrs.items() if name in allowed}
     if node.tag == "img":
         attrs.setdefault("alt", "")
-    return ET.Element(node.tag, attrs)
+    return attrs
 
 
 def _append_text(parent: ET.Element, text: str) -> None:
@@ -137,23 +138,19 @@ def _fill(parent: ET.Element, nodes: list[_Node | str], context: Context) -> Non
         if tag == "img" and not node.attrs.get("src"):
             continue
         if tag in _INLINE_EMPTY or tag in _BLOCK_EMPTY:
-            parent.append(_element(node))
+            ET.SubElement(parent, tag, _attributes(node))
         elif tag in _INLINE_CONTAINERS:
-            element = _element(node)
-            parent.append(element)
+            element = ET.SubElement(parent, tag, _attributes(node))
             inner = [c for c in node.children if isinstance(c, str) or c.tag != "a"]
             _fill(element, inner if tag == "a" else node.children, "inline")
         elif tag in _BLOCK_OF_INLINES:
-            element = ET.SubElement(parent, tag)
-            element.attrib.update(_element(node).attrib)
+            element = ET.SubElement(parent, tag, _attributes(node))
             _fill(element, node.children, "inline")
         elif tag in _BLOCK_OF_FLOW:
-            element = ET.SubElement(parent, tag)
-            element.attrib.update(_element(node).attrib)
+            element = ET.SubElement(parent, tag, _attributes(node))
             _fill(element, node.children, "flow")
         elif tag in _BLOCK_OF_BLOCKS:
-            element = ET.SubElement(parent, tag)
-            element.attrib.update(_element(node).attrib)
+            element = ET.SubElement(parent, tag, _attributes(node))
             _fill(element, node.children, "block")
         elif tag in _STRUCTURE:
             _structure(parent, node)
@@ -163,29 +160,25 @@ def _fill(parent: ET.Element, nodes: list[_Node | str], context: Context) -> Non
 
 
 def _structure(parent: ET.Element, node: _Node) -> None:
-    """Lists and tables: only their allowed children, none of them empty where QTI needs one."""
+    """Lists and tables with only the children QTI allows; left out when that leaves them
+    without the child QTI requires (an item in a list, a tbody in a table, a cell in a row)."""
     allowed = _STRUCTURE[node.tag]
-    children = [c for c in node.children if not isinstance(c, str) and c.tag in allowed]
+    nodes = [c for c in node.children if isinstance(c, _Node)]
+    children = [c for c in nodes if c.tag in allowed]
     if node.tag == "table":
-        rows = [c for c in node.children if not isinstance(c, str) and c.tag == "tr"]
+        rows = [c for c in nodes if c.tag == "tr"]
         if rows:  # rows straight in a table need a tbody in QTI
             children.append(_Node("tbody", children=list(rows)))
-        children.sort(key=lambda c: ("thead", "tfoot", "tbody").index(c.tag))  # type: ignore[union-attr]
-        if not any(c.tag == "tbody" for c in children if not isinstance(c, str)):
-            return
-    if not children:
-        return
-    element = ET.SubElement(parent, node.tag)
-    element.attrib.update(_element(node).attrib)
+        children.sort(key=lambda c: ("thead", "tfoot", "tbody").index(c.tag))
+    element = ET.SubElement(parent, node.tag, _attributes(node))
     for child in children:
-        assert not isinstance(child, str)
         if child.tag in _STRUCTURE:
             _structure(element, child)
         else:
-            sub = ET.SubElement(element, child.tag)
-            sub.attrib.update(_element(child).attrib)
+            sub = ET.SubElement(element, child.tag, _attributes(child))
             _fill(sub, child.children, "inline" if child.tag == "dt" else "flow")
-    if not len(element):
+    required = "tbody" if node.tag == "table" else None
+    if not len(element) or (required and element.find(required) is None):
         parent.remove(element)
 
 
