@@ -108,6 +108,24 @@ def test_evidence_comes_from_the_verify_cache_and_is_marked_when_absent(
     assert "square must equal 4" in square["answers"][0]["feedback"]
 
 
+def test_a_key_the_simulation_disagrees_with_is_exported_with_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong_key = MULTIPLE.replace("- [ ] minus x", "- [x] minus x")
+    bank = write_bank(tmp_path / "bank", wrong_key)
+    out = tmp_path / "out.xml"
+    code, err = export(
+        capsys, str(bank), "--to", "moodle", "-o", str(out), "--verify", "--jobs", "1"
+    )
+    assert code == 0, err
+    assert "the cached simulation disagrees with 1 of its keys" in err
+    (parsed,) = read_moodle(out.read_bytes())
+    assert (
+        "<strong>The simulation disagrees with this key.</strong>"
+        in parsed["answers"][1]["feedback"]
+    )
+
+
 def test_export_verify_runs_only_the_missing_simulations(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -39,12 +39,15 @@ class QuestionContent:
 
     @property
     def unverified(self) -> int:
-        return sum(item.verdict is None for item in self.evidence)
+        return sum(
+            item.verdict is None or item.verdict.status == "broken" for item in self.evidence
+        )
 
     @property
     def disagreeing(self) -> int:
         return sum(
-            item.verdict is not None and item.verdict.status != "ok" for item in self.evidence
+            item.verdict is not None and item.verdict.status == "disagrees"
+            for item in self.evidence
         )
 
 
