@@ -33,7 +33,7 @@ from quizengine.export.exporter import (  # noqa: E402
     write_output,
 )
 from quizengine.export.html import block_html, inline_html  # noqa: E402
-from quizengine.model import Choice, Explanation, NumericAnswer, Question, Reference  # noqa: E402
+from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question, Reference  # noqa: E402
 
 WORDS = (
     *("gradient", "layer", "network", "sigmoid", "relu", "weight", "batch", "norm", "residual"),

@@ -5,12 +5,12 @@ The re-layout (issue 10) moves these modules; only this file has to follow them.
 
 from __future__ import annotations
 
-from quizengine.bank import load_bank
-from quizengine.model import Bank, Choice, NumericAnswer, Question, Reference, SimLink
-from quizengine.parser import markdown_parser
-from quizengine.simcache import ResultCache, RunKey, run_key
-from quizengine.simlink import SimLinkError, is_sim_href, parse_sim_href
-from quizengine.verify import ItemVerdict, execute_runs, judge
+from quizengine.bank.load import load_bank
+from quizengine.bank.model import Bank, Choice, NumericAnswer, Question, Reference, SimLink
+from quizengine.bank.parser import markdown_parser
+from quizengine.lab.cache import ResultCache, RunKey, run_key
+from quizengine.bank.simlink import SimLinkError, is_sim_href, parse_sim_href
+from quizengine.lab.verify import ItemVerdict, execute_runs, judge
 
 __all__ = [
     "Bank",
