@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question, Reference  # noqa: E402
 from quizengine.export.engine import ResultCache, load_bank  # noqa: E402
 from quizengine.export.exporter import (  # noqa: E402
     contents,
@@ -33,7 +34,6 @@ from quizengine.export.exporter import (  # noqa: E402
     write_output,
 )
 from quizengine.export.html import block_html, inline_html  # noqa: E402
-from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question, Reference  # noqa: E402
 
 WORDS = (
     *("gradient", "layer", "network", "sigmoid", "relu", "weight", "batch", "norm", "residual"),

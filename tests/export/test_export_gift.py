@@ -11,11 +11,11 @@ import pytest
 from export_support import make_question, parse_gift, random_question
 
 from quizengine.bank.load import load_bank
+from quizengine.bank.model import Question
 from quizengine.export import gift
 from quizengine.export.content import QuestionContent
 from quizengine.export.credit import moodle_grades, percent, tolerance
 from quizengine.export.exporter import contents
-from quizengine.bank.model import Question
 
 
 def assert_parsed_as_ours(content: QuestionContent, parsed: dict[str, Any]) -> None:

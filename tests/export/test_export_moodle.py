@@ -23,10 +23,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizengine.bank.load import load_bank
+from quizengine.bank.model import NumericAnswer, Question
 from quizengine.export import gift, moodle
 from quizengine.export.credit import MOODLE_FRACTIONS, Inexpressible
 from quizengine.export.exporter import contents
-from quizengine.bank.model import NumericAnswer, Question
 
 
 def export(questions: list[Question]) -> list[dict[str, Any]]:

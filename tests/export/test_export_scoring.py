@@ -27,10 +27,10 @@ from export_support import (
 from hypothesis import given, settings
 
 from quizengine.bank.load import load_bank
+from quizengine.bank.model import NumericAnswer, Question
 from quizengine.export import gift, moodle, qti21
 from quizengine.export.credit import MOODLE_FRACTIONS, Inexpressible, moodle_grades, tolerance
 from quizengine.export.exporter import contents
-from quizengine.bank.model import NumericAnswer, Question
 
 TOLERANCE = 1e-5
 
