@@ -68,7 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UsageError as error:
-        print(f"quizengine: error: {error}", file=sys.stderr)
+        from quizengine.safetext import shown  # a path or a value the user typed may be in it
+
+        print(f"quizengine: error: {shown(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -24,7 +24,7 @@ def _stand_in(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC, ␇ for BEL
     if code == 0x7F:
         return "\u2421"  # ␡
-    return f"<U+{code:04X}>"
+    return f"‹U+{code:04X}›"  # not <...>: Markdown could take that for HTML
 
 
 def shown(text: str) -> str:
@@ -39,6 +39,17 @@ def unsafe_characters(text: str) -> list[tuple[int, str]]:
 
 def has_unsafe(text: str) -> bool:
     return _UNSAFE.search(text) is not None
+
+
+# Schemes a link in a question may open outside the TUI: a browser page or a mail. Not file:,
+# javascript:, data: or a custom handler an author could aim at the learner's machine.
+_OUTSIDE_SCHEMES = ("http", "https", "mailto")
+
+
+def opens_outside(href: str) -> bool:
+    """Whether a clicked (non-``sim:``) link may be handed to the system to open."""
+    scheme, colon, _ = href.strip().partition(":")
+    return bool(colon) and scheme.lower() in _OUTSIDE_SCHEMES and not has_unsafe(href)
 
 
 def csv_cell(text: str) -> str:

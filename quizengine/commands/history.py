@@ -13,6 +13,7 @@ from quizengine.cli import EXIT_OK, UsageError
 from quizengine.history.options import add_db_arguments, open_history
 from quizengine.history.paths import resolve_db_path
 from quizengine.history.store import AnswerRecord
+from quizengine.safetext import csv_cell, shown
 from quizengine.words import plural
 
 CSV_COLUMNS = (
@@ -63,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
             records = store.answers()
     if export is None:
         if not records:
-            print(f"No answers recorded yet (history: {resolve_db_path(args.db)}).")
+            print(shown(f"No answers recorded yet (history: {resolve_db_path(args.db)})."))
         else:
-            print(listing(records[-args.limit :][::-1]))
+            print(shown(listing(records[-args.limit :][::-1])))
         return EXIT_OK
     if str(export) == "-":
         write_csv(records, sys.stdout)
@@ -80,17 +81,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def csv_row(record: AnswerRecord) -> list[str]:
+    # The text cells come from the database: csv_cell keeps a spreadsheet from taking one
+    # for a formula (=HYPERLINK(...), +cmd, -2+3, @SUM). Numbers are written by us.
     return [
         record.answered_at.isoformat(),
         str(record.session_id),
-        record.question_id,
-        record.content_hash,
+        csv_cell(record.question_id),
+        csv_cell(record.content_hash),
         "" if record.picked is None else ";".join(map(str, record.picked)),
         "" if record.value is None else repr(record.value),
         repr(record.score),
         repr(record.seconds),
-        ";".join(record.tags),
-        record.topic or "",
+        csv_cell(";".join(record.tags)),
+        csv_cell(record.topic or ""),
     ]
 
 

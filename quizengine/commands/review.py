@@ -16,6 +16,7 @@ from quizengine.history.options import (
     load_selected_bank,
     open_history,
 )
+from quizengine.safetext import shown
 
 if TYPE_CHECKING:
     from quizengine.history.schedule import Scheduled
@@ -126,7 +127,8 @@ def print_due(
         assert when is not None
         score = f"last {last[q.id].score:.0%}" if q.id in last else ""
         edited = " (edited since)" if plan[q.id].state == "edited" else ""
-        print(f"  {q.id:<{id_width}}  due {ago(now - when):<13} {score:<9}{edited}  {q.title}")
+        title = shown(q.title)
+        print(f"  {q.id:<{id_width}}  due {ago(now - when):<13} {score:<9}{edited}  {title}")
     return EXIT_OK
 
 

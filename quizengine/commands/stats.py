@@ -17,6 +17,7 @@ from quizengine.history.options import (
     open_history,
 )
 from quizengine.history.paths import resolve_db_path
+from quizengine.safetext import shown
 from quizengine.words import plural
 
 if TYPE_CHECKING:
@@ -58,11 +59,12 @@ def run(args: argparse.Namespace) -> int:
         json.dump(summary.to_json(), sys.stdout, indent=2)
         print()
     elif not records:
-        print(f"No answers recorded yet (history: {resolve_db_path(args.db)}).")
+        print(shown(f"No answers recorded yet (history: {resolve_db_path(args.db)})."))
         print(f"{len(questions)} questions to discover: run 'quizengine take'.")
     else:
         width = min(shutil.get_terminal_size().columns, 100)
-        print(render(summary, width))
+        # Tags and topics come from the history's snapshots, which any file may have written.
+        print(shown(render(summary, width)))
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 from quizengine.cli import EXIT_FINDING, EXIT_OK, UsageError
+from quizengine.safetext import shown
 from quizengine.words import plural
 
 if TYPE_CHECKING:
@@ -85,26 +86,29 @@ def _evidence(item: ItemVerdict) -> str:
 
 
 def print_text(report: Report) -> None:
+    def say(text: str) -> None:  # titles, choices and paths come from the files
+        print(shown(text))
+
     for error in report.file_errors:
-        print(error)
+        say(error)
     for question in report.questions:
-        print(f"{question.path}: {question.id} — {question.title}")
+        say(f"{question.path}: {question.id} — {question.title}")
         for item in question.items:
             mark = {"ok": "ok", "disagrees": "DISAGREES", "broken": "BROKEN"}[item.status]
-            print(f"  {item.label}: key {item.key}, simulation: {item.simulation_says}  {mark}")
-            print(f"    {item.text}")
+            say(f"  {item.label}: key {item.key}, simulation: {item.simulation_says}  {mark}")
+            say(f"    {item.text}")
             if item.statement:
-                print(f"    claim: {item.statement}")
+                say(f"    claim: {item.statement}")
             if item.evidence:
-                print(f"    numbers: {_evidence(item)}")
+                say(f"    numbers: {_evidence(item)}")
             if item.status != "ok":
-                print(
+                say(
                     f"{question.path}:{item.line}:1: error: {item.label} is keyed {item.key} "
                     f"but the simulation says {item.simulation_says}"
                 )
     counts = report.counts()
     bad_questions = sum(q.status != "ok" for q in report.questions)
-    print(
+    say(
         f"{plural(len(report.questions), 'question')}, {plural(sum(counts.values()), 'key')}: "
         f"{counts['ok']} agree, {counts['disagrees']} disagree, {counts['broken']} broken; "
         f"{bad_questions} need attention; {plural(len(report.file_errors), 'file error')}; "
@@ -135,17 +139,22 @@ def write_junit(report: Report, path: Path) -> None:
         failures=str(counts["disagrees"] + counts["broken"] + len(report.file_errors)),
         time=f"{report.seconds:.3f}",
     )
+    # XML 1.0 cannot hold most control characters at all: the file's text goes in as shown.
     for number, error in enumerate(report.file_errors, start=1):
         case = ElementTree.SubElement(suite, "testcase", classname="files", name=f"file {number}")
-        ElementTree.SubElement(case, "failure", message=error).text = error
+        ElementTree.SubElement(case, "failure", message=shown(error)).text = shown(error)
     for question in report.questions:
         for item in question.items:
             case = ElementTree.SubElement(
-                suite, "testcase", classname=question.id, name=item.label, file=question.path
+                suite,
+                "testcase",
+                classname=question.id,
+                name=item.label,
+                file=shown(question.path),
             )
             if item.status != "ok":
-                message = f"keyed {item.key}, simulation says {item.simulation_says}"
+                message = shown(f"keyed {item.key}, simulation says {item.simulation_says}")
                 failure = ElementTree.SubElement(case, "failure", message=message)
-                failure.text = f"{question.path}:{item.line}: {item.text}\n{item.statement}"
+                failure.text = shown(f"{question.path}:{item.line}: {item.text}\n{item.statement}")
     path.parent.mkdir(parents=True, exist_ok=True)
     ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)

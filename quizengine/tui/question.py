@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Markdown, RadioButton, RadioSet, Static
 
+from quizengine.safetext import shown
 from quizengine.scoring import Response
 from quizengine.tui.inline import inline_content
 from quizengine.tui.messages import Navigate, Submitted
@@ -108,16 +109,16 @@ the next and previous question without answering; **f** finishes the quiz and sh
         q = self.question
         yield Static(self._status(), id="status")
         with VerticalScroll(id="body"):
-            yield Static(Content.styled(q.title, "bold"), id="title")
-            yield Markdown(q.prompt, id="prompt", open_links=False)
+            yield Static(Content.styled(shown(q.title), "bold"), id="title")
+            yield Markdown(shown(q.prompt), id="prompt", open_links=False)
             if q.type == "single":
                 with ChoiceRadios(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield choice_toggle(WrappingRadioButton, i, choice.text)
+                        yield choice_toggle(WrappingRadioButton, i, shown(choice.text))
             elif q.type == "multiple":
                 with Vertical(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield choice_toggle(ChoiceBox, i, choice.text)
+                        yield choice_toggle(ChoiceBox, i, shown(choice.text))
             else:
                 unit = q.answer.unit if q.answer and q.answer.unit else ""
                 yield NumberInput(
@@ -130,7 +131,7 @@ the next and previous question without answering; **f** finishes the quiz and sh
     def _status(self) -> Content:
         q = self.question
         kind = {"single": "one answer", "multiple": "one or more answers", "numeric": "a number"}
-        details = " · ".join([q.difficulty, *q.tags])
+        details = shown(" · ".join([q.difficulty, *q.tags]))
         return Content.assemble(
             (self.quiz.progress.capitalize(), "bold"), f" · {kind[q.type]} · ", (details, "dim")
         )

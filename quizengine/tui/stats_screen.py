@@ -22,6 +22,7 @@ from textual_plotext import PlotextPlot
 from quizengine.history.stats import Area, Summary, summarize
 from quizengine.history.store import HistoryError, HistoryStore, utc_now
 from quizengine.model import Question
+from quizengine.safetext import shown
 from quizengine.tui.widgets import plain_cell
 from quizengine.words import plural
 
@@ -105,7 +106,9 @@ standing (at least 3 answers). The plot shows accuracy per day (per week for lon
             fill_table(table, kind.capitalize(), rows)
             table.display = bool(rows)
         weakest = ", ".join(f"{a.name} ({a.kind}, {pct(a.standing)})" for a in summary.weakest)
-        self.query_one("#stats-weakest", Static).update(f"Weakest: {weakest}" if weakest else "")
+        self.query_one("#stats-weakest", Static).update(
+            Content(shown(f"Weakest: {weakest}")) if weakest else ""
+        )
         plot = self.query_one(PlotextPlot)
         plot.display = len(summary.trend) >= 2
         plt = plot.plt
