@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from quizengine.cli import EXIT_OK, UsageError
-from quizengine.history.options import add_db_arguments, open_history
+from quizengine.history.options import add_db_arguments, open_history, warn_damaged_rows
 from quizengine.history.paths import resolve_db_path
 from quizengine.history.store import AnswerRecord
 from quizengine.safetext import csv_cell, shown
@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if store is not None:
         with store:
             records = store.answers()
+            warn_damaged_rows(store)
     if export is None:
         if not records:
             print(shown(f"No answers recorded yet (history: {resolve_db_path(args.db)})."))

@@ -15,6 +15,7 @@ from quizengine.history.options import (
     load_questions,
     load_selected_bank,
     open_history,
+    warn_damaged_rows,
 )
 from quizengine.safetext import shown
 
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
             return print_due([], {}, {}, args.format)
         with store:
             plan, last = store.schedule(questions), store.last_results()
+            warn_damaged_rows(store)
         return print_due(due_first(questions, plan, args.limit), plan, last, args.format)
 
     bank = load_selected_bank(args)

@@ -15,6 +15,7 @@ from quizengine.history.options import (
     add_db_arguments,
     load_questions,
     open_history,
+    warn_damaged_rows,
 )
 from quizengine.history.paths import resolve_db_path
 from quizengine.safetext import shown
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         with store:
             records, due = store.answers(), len(store.due(questions))
+            warn_damaged_rows(store)
     if args.paths or args.tag:  # a chosen bank or tag narrows the history to its questions
         wanted = {q.id for q in questions}
         records = [r for r in records if r.question_id in wanted]

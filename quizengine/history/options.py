@@ -15,6 +15,14 @@ if TYPE_CHECKING:
     from quizengine.model import Bank, Question
 
 
+def warn_damaged_rows(store: HistoryStore) -> None:
+    """One line on stderr per history row left out because it is damaged."""
+    from quizengine.safetext import shown
+
+    for line in store.damaged_rows:
+        print(f"quizengine: warning: {shown(line)}", file=sys.stderr)
+
+
 def add_db_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
