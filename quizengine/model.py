@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from quizengine.diagnostics import Diagnostic
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_MAX_LENGTH = 80
 QuestionType = Literal["single", "multiple", "numeric"]
 Difficulty = Literal["easy", "medium", "hard"]
 
@@ -82,7 +83,7 @@ class NumericAnswer(_Frozen):
 
 
 class _FrontmatterBase(_Frozen):
-    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
     tags: list[str] = []
     difficulty: Difficulty = "medium"
     topic: str | None = None

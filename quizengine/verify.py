@@ -111,13 +111,27 @@ def _run_one(key: RunKey) -> dict[str, Any]:
     return experiment.run(params, key.seed).model_dump(mode="json")
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def execute_runs(
     keys: Iterable[RunKey],
     cache: ResultCache | None,
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[RunKey, dict[str, Any]], int]:
-    """Results of every run (from the cache when possible) and how many came from the cache."""
+    """Results of every run (from the cache when possible) and how many came from the cache.
+
+    At most one worker process per core: each runs one experiment at a time, within the
+    parameter limits its experiment declares (validated again in the worker), so the memory in
+    use is bounded by the cores times the largest run, whatever ``jobs`` asks for.
+    """
+    jobs = min(jobs, available_cores())
     results: dict[RunKey, dict[str, Any]] = {}
     pending: list[RunKey] = []
     for key in keys:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import os
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -55,8 +58,13 @@ def run(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     export: Path | None = args.export
-    if export is not None and str(export) != "-" and export.exists() and not args.force:
-        raise UsageError(f"{export} exists; pass --force to overwrite it")
+    # lexists: a symlink, dangling or not, is something there too (it is replaced, never
+    # written through).
+    if export is not None and str(export) != "-":
+        if export.is_dir():
+            raise UsageError(f"{export} is a directory; name a file")
+        if os.path.lexists(export) and not args.force:
+            raise UsageError(f"{export} exists; pass --force to overwrite it")
     store = open_history(args, create=False)
     records: list[AnswerRecord] = []
     if store is not None:
@@ -73,12 +81,29 @@ def run(args: argparse.Namespace) -> int:
         write_csv(records, sys.stdout)
         return EXIT_OK
     try:
-        with export.open("w", newline="", encoding="utf-8") as file:
-            write_csv(records, file)
+        write_atomically(export, lambda file: write_csv(records, file))
     except OSError as error:
         raise UsageError(f"cannot write {export}: {error.strerror or error}") from None
     print(f"wrote {plural(len(records), 'answer')} to {export}", file=sys.stderr)
     return EXIT_OK
+
+
+def write_atomically(path: Path, write: Callable[[TextIO], None]) -> None:
+    """Write a temporary file beside ``path``, then rename it over ``path``: a failed write
+    leaves nothing behind (no empty file that then needs --force), and a symlink at ``path`` is
+    replaced, not written through."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as file:
+            write(file)
+        umask = os.umask(0)  # mkstemp makes the file private; give it the usual permissions
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
 
 
 def csv_row(record: AnswerRecord) -> list[str]:

@@ -31,7 +31,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--junit-xml", type=Path, metavar="FILE", help="also write JUnit XML")
     parser.add_argument("--seed", type=int, default=0, help="base seed of every run (default 0)")
     parser.add_argument(
-        "--jobs", type=int, default=os.cpu_count() or 1, help="parallel processes (default: cores)"
+        "--jobs",
+        type=int,
+        default=None,
+        help="parallel processes, at most the number of cores (default: the cores)",
     )
     parser.add_argument("--no-cache", action="store_true", help="run every simulation again")
     parser.set_defaults(func=run)
@@ -41,15 +44,26 @@ def run(args: argparse.Namespace) -> int:
     from quizengine.bank import load_bank
     from quizengine.linkcheck import link_problems
     from quizengine.simcache import ResultCache
-    from quizengine.verify import verify_bank
+    from quizengine.verify import available_cores, verify_bank
 
-    if args.jobs < 1:
-        raise UsageError(f"--jobs must be at least 1 (got {args.jobs})")
+    cores = available_cores()
+    jobs = cores if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1 (got {jobs})")
+    if jobs > cores:
+        print(
+            f"quizengine: --jobs {jobs} is more than the {plural(cores, 'core')} here; "
+            f"using {cores}",
+            file=sys.stderr,
+        )
+        jobs = cores
     if not 0 <= args.seed < 2**63:
         raise UsageError(f"--seed must be between 0 and 2**63-1 (got {args.seed})")
     for path in args.paths:
         if not path.exists():
             raise UsageError(f"no such file or directory: {path}")
+    if args.junit_xml:
+        check_output_path(args.junit_xml, "--junit-xml")  # before the runs, not after them
     bank = load_bank(args.paths or None)
     # Keyed links (choices, numeric metrics) are judged, and reported, by verify_bank itself;
     # the explanation's run links are checked here so a broken one still fails the run.
@@ -58,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     report = verify_bank(
         bank,
         seed=args.seed,
-        jobs=args.jobs,
+        jobs=jobs,
         cache=None if args.no_cache else ResultCache(),
         progress=_progress_bar if show_progress else None,
     )
@@ -70,8 +84,29 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_text(report)
     if args.junit_xml:
-        write_junit(report, args.junit_xml)
+        try:
+            write_junit(report, args.junit_xml)
+        except OSError as error:
+            raise UsageError(f"cannot write {args.junit_xml}: {error.strerror or error}") from None
     return EXIT_OK if report.ok else EXIT_FINDING
+
+
+def check_output_path(path: Path, option: str) -> None:
+    """Refuse an output file that cannot be written, before any work is done: a directory,
+    something that is not a file, a folder that cannot be made or written to."""
+    if path.is_dir():
+        raise UsageError(f"{option} {path} is a directory; name a file")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{option} {path} is not a regular file")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"{option} {path}: cannot make its folder ({error.strerror or error})"
+        ) from None
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{option} {path}: its folder is not writable")
 
 
 def _progress_bar(done: int, total: int) -> None:
