@@ -6,12 +6,12 @@ One broken file never stops the others from loading.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from quizengine.diagnostics import Diagnostic, QuizFormatError
 from quizengine.model import Bank, Question
+from quizengine.safefile import NotReadable, read_regular_file
 
 MAX_FILE_BYTES = 1024 * 1024
 """The largest question file read; the parser refuses anything larger (see parser.py)."""
@@ -63,46 +63,12 @@ def display_path(path: Path) -> str:
 
 
 def read_file(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
-    """A regular file's bytes, at most ``limit + 1`` of them (enough to tell it is too large).
-
-    Opened without blocking and checked before reading: a FIFO would block forever, a symlink
-    to /dev/zero never ends, a 6 GiB sparse file would be read whole. An I/O error or another
-    kind of file is a QuizFormatError with the reason as a diagnostic.
-    """
-
-    def fail(reason: str) -> QuizFormatError:
-        return QuizFormatError([Diagnostic(path=shown, message=reason)])
-
+    """A regular file's bytes, at most ``limit + 1`` of them (see :mod:`quizengine.safefile`);
+    anything else is a QuizFormatError with the reason as a diagnostic."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError as error:
-        raise fail(f"cannot read file: {error.strerror or error}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise fail(f"not a regular file ({_file_kind(info.st_mode)}); cannot read it")
-        if info.st_size > limit:
-            raise fail(f"file is too large ({info.st_size:,} bytes; the limit is {limit:,})")
-        chunks, size = [], 0
-        while size <= limit and (chunk := os.read(fd, limit + 1 - size)):
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks)
-    except OSError as error:
-        raise fail(f"cannot read file: {error.strerror or error}") from None
-    finally:
-        os.close(fd)
-
-
-def _file_kind(mode: int) -> str:
-    kinds = {
-        stat.S_ISDIR: "a directory",
-        stat.S_ISFIFO: "a FIFO",
-        stat.S_ISCHR: "a character device",
-        stat.S_ISBLK: "a block device",
-        stat.S_ISSOCK: "a socket",
-    }
-    return next((name for test, name in kinds.items() if test(mode)), "not a plain file")
+        return read_regular_file(path, limit)
+    except NotReadable as error:
+        raise QuizFormatError([Diagnostic(path=shown, message=str(error))]) from None
 
 
 def parse_file(shown: str, data: bytes) -> tuple[Question, list[Diagnostic]]:

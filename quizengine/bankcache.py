@@ -35,8 +35,11 @@ from pydantic import BaseModel
 
 from quizengine.diagnostics import Diagnostic, QuizFormatError
 from quizengine.model import Question
+from quizengine.safefile import NotReadable, read_regular_file
 
 FORMAT = 1
+MAX_CACHE_BYTES = 256 * 1024 * 1024
+"""Far above any bank's cache; a larger file (or a device, a FIFO) is not one this code wrote."""
 """Bumped when the layout of a cache file changes."""
 # The modules whose code decides what a file parses to, ours and the libraries'.
 _OWN_MODULES = (
@@ -46,6 +49,7 @@ _OWN_MODULES = (
     "frontmatter",
     "model",
     "parser",
+    "safefile",
     "safetext",
     "simlink",
 )
@@ -86,11 +90,12 @@ def cache_file(roots: list[Path], cache_dir: Path) -> Path:
 def read_entries(path: Path) -> dict[str, dict[str, Any]]:
     """The entries of a cache file; empty when it is missing, damaged or from other code."""
     try:
-        checksum, _, payload = path.read_bytes().partition(b"\n")
-        if hashlib.sha256(payload).hexdigest().encode() != checksum:
+        data = read_regular_file(path, MAX_CACHE_BYTES)
+        checksum, _, payload = data.partition(b"\n")
+        if len(data) > MAX_CACHE_BYTES or hashlib.sha256(payload).hexdigest().encode() != checksum:
             return {}
         document = json.loads(payload)
-    except (OSError, ValueError):
+    except (NotReadable, ValueError, RecursionError):
         return {}
     if not isinstance(document, dict) or document.get("code") != code_fingerprint():
         return {}

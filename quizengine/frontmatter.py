@@ -124,7 +124,11 @@ def _constructor_problem(node: Any, error: Exception) -> str:
 def load_yaml(raw: RawFrontmatter) -> tuple[dict[str, Any], dict[tuple[str, ...], Position]]:
     """Parse the YAML into a mapping and the file position of every mapping key."""
     _check_size_and_breaks(raw)
-    loader = _StrictLoader(raw.yaml_text)
+    try:
+        # The reader checks every character as it is made: a control character raises here.
+        loader = _StrictLoader(raw.yaml_text)
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(error, raw) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -137,7 +141,9 @@ def load_yaml(raw: RawFrontmatter) -> tuple[dict[str, Any], dict[tuple[str, ...]
         raise FrontmatterError(
             "invalid YAML in frontmatter: nested too deeply", raw.first_line
         ) from None
-    except yaml.YAMLError as error:  # e.g. unmarked reader errors
+    except yaml.reader.ReaderError as error:
+        raise _reader_error(error, raw) from None
+    except yaml.YAMLError as error:  # defensive: every other YAMLError is marked
         raise FrontmatterError(f"invalid YAML in frontmatter: {error}", raw.first_line) from None
     finally:
         loader.dispose()
@@ -150,6 +156,17 @@ def load_yaml(raw: RawFrontmatter) -> tuple[dict[str, Any], dict[tuple[str, ...]
     positions: dict[tuple[str, ...], Position] = {}
     _collect_positions(node, (), raw.first_line, positions)
     return data, positions
+
+
+def _reader_error(error: yaml.reader.ReaderError, raw: RawFrontmatter) -> FrontmatterError:
+    """A character YAML refuses (a control character), at its position."""
+    offset = min(max(error.position, 0), len(raw.yaml_text))
+    before = raw.yaml_text[:offset]
+    line = raw.first_line + before.count("\n")
+    col = offset - (before.rfind("\n") + 1) + 1
+    return FrontmatterError(
+        f"control character U+{error.character:04X} in frontmatter; remove it", line, col
+    )
 
 
 def _check_size_and_breaks(raw: RawFrontmatter) -> None:

@@ -18,12 +18,13 @@ import contextlib
 import hashlib
 import json
 import os
-import stat
 import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from quizengine.safefile import NotReadable, read_regular_file
 
 CACHE_ENV = "QUIZENGINE_CACHE"
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
@@ -120,22 +121,10 @@ class ResultCache:
 
 
 def _read_bounded(path: Path) -> bytes | None:
-    """The bytes of a regular file of at most MAX_ENTRY_BYTES, else None (without blocking on
-    a FIFO or reading a device that never ends)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except OSError:
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
-            return None
-        with os.fdopen(os.dup(fd), "rb") as file:
-            return file.read(MAX_ENTRY_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
+        return read_regular_file(path, MAX_ENTRY_BYTES)
+    except NotReadable:
+        return None  # missing, or not a file this cache wrote: run again
 
 
 def _verified(key: RunKey, data: bytes) -> dict[str, Any] | None:

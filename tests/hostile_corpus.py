@@ -186,6 +186,17 @@ def cases() -> list[Case]:
             kept=("0.25",),
         ),
         text_case(
+            "spaces-link-not-last.md",  # the old regex took 107 s to fail on this one
+            question(
+                "ab",
+                c=f"- [x] 0.25 [claim]=>- [x] 0.25{' ' * 100_000}[claim]",
+                d="#stable)=>#stable) tail",
+            ),
+            "must be the last thing",
+            12,
+            col=100_019,
+        ),
+        text_case(
             "brackets-before-link.md",
             question("w", c=f"- [x] 0.25 [claim]=>- [x] 0.25 {'[' * 9_000}[claim]"),
             None,
@@ -218,6 +229,7 @@ def shape(name: str, size: int) -> str:
     fill = {
         "choices": ("c", "- [ ] 4.0=>", "- [ ] choice\n"),
         "spaces before a link": ("c", "- [x] 0.25 [claim]=>- [x] 0.25", " "),
+        "spaces, link not last": ("c", "- [x] 0.25 [claim]=>- [x] 0.25 [c](sim:x#y) tail", " "),
         "brackets before a link": ("c", "- [x] 0.25 [claim]=>- [x] 0.25 ", "["),
         "bracket soup": ("p", "derivative?=>derivative? ", "[a "),
         "emphasis soup": ("p", "derivative?=>derivative? ", "*_"),
@@ -234,6 +246,7 @@ def shape(name: str, size: int) -> str:
 SHAPES = (
     "choices",
     "spaces before a link",
+    "spaces, link not last",
     "brackets before a link",
     "bracket soup",
     "emphasis soup",
