@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from hostile_corpus import SHAPES, shape  # noqa: E402
 
-from quizengine.bank import load_bank  # noqa: E402
-from quizengine.diagnostics import QuizFormatError  # noqa: E402
-from quizengine.parser import read_question_file  # noqa: E402
+from quizengine.bank.diagnostics import QuizFormatError  # noqa: E402
+from quizengine.bank.load import load_bank  # noqa: E402
+from quizengine.bank.parser import read_question_file  # noqa: E402
 
 
 def accepted(text: str) -> bool:

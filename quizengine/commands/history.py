@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from quizengine.cli import EXIT_OK, UsageError
-from quizengine.history.options import add_db_arguments, open_history, warn_damaged_rows
+from quizengine.commands.common import add_db_arguments, open_history, warn_damaged_rows
 from quizengine.history.paths import resolve_db_path
 from quizengine.history.store import AnswerRecord
 from quizengine.safetext import csv_cell, shown

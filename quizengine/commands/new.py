@@ -12,7 +12,7 @@ from quizengine.cli import EXIT_OK, UsageError
 from quizengine.safetext import has_unsafe
 
 if TYPE_CHECKING:
-    from quizengine.model import Question
+    from quizengine.bank.model import Question
 
 _TEMPLATE_CHOICES = {
     "single": [
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from quizengine.writer import to_markdown
+    from quizengine.bank.writer import to_markdown
 
     if (problem := id_problem(args.id)) is not None:
         raise UsageError(
@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 def id_problem(question_id: str) -> str | None:
     """What is wrong with an id, in words; None when it is a valid one (the whole of it: with
     re.match, ``$`` would accept a trailing newline)."""
-    from quizengine.model import ID_MAX_LENGTH, ID_PATTERN
+    from quizengine.bank.model import ID_MAX_LENGTH, ID_PATTERN
 
     if re.fullmatch(ID_PATTERN.removeprefix("^").removesuffix("$"), question_id):
         if len(question_id) > ID_MAX_LENGTH:
@@ -96,7 +96,7 @@ def id_problem(question_id: str) -> str | None:
 
 
 def _template(args: argparse.Namespace, target: Path, numeric: bool) -> Question:
-    from quizengine.model import Choice, Explanation, NumericAnswer, Question
+    from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question
 
     return Question(
         path=str(target),

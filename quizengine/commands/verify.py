@@ -15,7 +15,7 @@ from quizengine.safetext import shown
 from quizengine.words import plural
 
 if TYPE_CHECKING:
-    from quizengine.verify import ItemVerdict, Report
+    from quizengine.lab.verify import ItemVerdict, Report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,10 +41,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizengine.bank import load_bank
-    from quizengine.linkcheck import link_problems
-    from quizengine.simcache import ResultCache
-    from quizengine.verify import available_cores, verify_bank
+    from quizengine.bank.load import load_bank
+    from quizengine.lab.cache import ResultCache
+    from quizengine.lab.links import link_problems
+    from quizengine.lab.verify import available_cores, verify_bank
 
     cores = available_cores()
     jobs = cores if args.jobs is None else args.jobs
