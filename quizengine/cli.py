@@ -37,8 +37,10 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's default exits 2 too; keep one format
+        from quizengine.safetext import shown  # it may quote what was typed
+
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {shown(message)}\n")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -282,7 +282,9 @@ class QuizApp(App[None]):
         try:
             return method(*args, **kwargs)
         except HistoryError as error:
-            self.notify(str(error), title="History", severity="error", timeout=10)
+            from quizengine.safetext import shown  # the message names the file
+
+            self.notify(shown(str(error)), title="History", severity="error", timeout=10)
             return None
 
     # -- keys everywhere ---------------------------------------------------------------------

@@ -122,7 +122,7 @@ the next and previous question without answering; **f** finishes the quiz and sh
             else:
                 unit = q.answer.unit if q.answer and q.answer.unit else ""
                 yield NumberInput(
-                    placeholder=f"your answer{f' ({unit})' if unit else ''}, then Enter",
+                    placeholder=shown(f"your answer{f' ({unit})' if unit else ''}, then Enter"),
                     id="number",
                     type="number",
                 )
