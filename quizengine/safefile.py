@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -19,6 +21,21 @@ class NotReadable(Exception):
 
 def read_regular_file(path: Path, limit: int) -> bytes:
     """The bytes of the regular file at ``path``, if it holds at most ``limit`` of them."""
+    with _open_regular(path) as (fd, info):
+        if info.st_size > limit:
+            raise NotReadable(f"file is too large ({info.st_size:,} bytes; the limit is {limit:,})")
+        # May return limit + 1 bytes (the file grew since fstat): the caller refuses it then.
+        return _read(fd, limit + 1)
+
+
+def read_start(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes (fewer if it is shorter) of the regular file at ``path``."""
+    with _open_regular(path) as (fd, _):
+        return _read(fd, size)
+
+
+@contextmanager
+def _open_regular(path: Path) -> Iterator[tuple[int, os.stat_result]]:
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
@@ -28,17 +45,19 @@ def read_regular_file(path: Path, limit: int) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise NotReadable(f"not a regular file ({_kind(info.st_mode)}); cannot read it")
-        if info.st_size > limit:
-            raise NotReadable(f"file is too large ({info.st_size:,} bytes; the limit is {limit:,})")
-        chunks, size = [], 0
-        while size <= limit and (chunk := os.read(fd, limit + 1 - size)):
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks)  # may be limit + 1 bytes: the file grew; the caller refuses it
+        yield fd, info
     except OSError as error:
         raise NotReadable(f"cannot read file: {error.strerror or error}") from None
     finally:
         os.close(fd)
+
+
+def _read(fd: int, most: int) -> bytes:
+    chunks, size = [], 0
+    while size < most and (chunk := os.read(fd, most - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _kind(mode: int) -> str:

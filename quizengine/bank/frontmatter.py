@@ -252,7 +252,9 @@ def _locate(
         message = str(problem["msg"]).removeprefix("Value error, ")
     else:
         detail = str(problem["msg"]).removeprefix("Value error, ")
-        message = f"{key}: {detail} (got {problem['input']!r})"
+        got = repr(problem["input"])
+        got = got if len(got) <= 80 else got[:77] + "..."  # a 16 KB list is no help in a message
+        message = f"{key}: {detail} (got {got})"
     line, col = _position_of(loc, positions, first_line)
     return FrontmatterError(message, line, col)
 

@@ -46,6 +46,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Self
 
+from quizengine.safefile import NotReadable, read_start
+
 if TYPE_CHECKING:
     from quizengine.bank.model import Question
     from quizengine.history.schedule import Scheduled
@@ -288,13 +290,13 @@ def _check_header(path: Path) -> None:
     """Refuse a non-SQLite file before SQLite sees it. A missing or empty file is a new database."""
     if path.is_dir():
         raise HistoryError(f"{path} is a directory, not a history database")
-    try:
-        with path.open("rb") as file:
-            header = file.read(len(SQLITE_MAGIC))
-    except FileNotFoundError:
+    if not path.exists():
         return
-    except OSError as error:
-        raise HistoryError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        # Not open().read(): a FIFO would block forever, a device is no database either.
+        header = read_start(path, len(SQLITE_MAGIC))
+    except NotReadable as error:
+        raise HistoryError(f"{path}: {error}") from None
     if header and header != SQLITE_MAGIC:
         raise HistoryError(
             f"{path} is not a quizengine history (not an SQLite file); {_RESET_HINT}"

@@ -194,3 +194,16 @@ def test_a_read_only_folder_is_said_as_such(tmp_path: Path) -> None:
             store.start_session(["q"])
     finally:
         folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_fifo_or_device_as_the_history_is_refused_without_blocking(
+    kind: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it for reading used to block forever
+    else:
+        path.symlink_to("/dev/zero")
+    with pytest.raises(HistoryError, match="not a regular file"):
+        HistoryStore.open(path)
