@@ -172,6 +172,7 @@ def cases() -> list[Case]:
             None,
             kept=(f"The {ESCAPES} slope", f"4.0 {ESCAPES}"),
         ),
+        text_case("name-\x1b[5m-\x07.md", question("ac"), None),  # shown in every warning
         text_case(
             "deep-quote.md",
             question("u", p=f"derivative?=>derivative?\n\n{'>' * 40} deep"),
