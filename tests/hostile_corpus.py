@@ -52,6 +52,14 @@ def question(qid: str, **replace: str) -> str:
     return text
 
 
+def numeric(qid: str, answer: str) -> str:
+    """The base question made numeric, with ``answer`` as its key (flow-style YAML)."""
+    text = question(qid, t=f"type: single=>type: numeric\nanswer: {answer}")
+    return text.replace("- [x] 0.25 [claim](sim:gradient-flow?depth=3#stable)\n", "").replace(
+        "- [ ] 1.0\n- [ ] 4.0\n", ""
+    )
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -107,22 +115,8 @@ def cases() -> list[Case]:
         text_case("yaml-u2028.md", question("i", f=f"{fm}=>x: a\u2028b\n"), "U+2028", 6, col=5),
         text_case("huge-yaml.md", question("j", f=f"{fm}=>x: [{'1, ' * 8000}1]\n"), "too large", 2),
         # --- numbers and words the key cannot use
-        text_case(
-            "nan.md",
-            question("k", t="type: single=>type: numeric\nanswer: {value: .nan, abs_tol: 1}")
-            .replace("- [x] 0.25 [claim](sim:gradient-flow?depth=3#stable)\n", "")
-            .replace("- [ ] 1.0\n- [ ] 4.0\n", ""),
-            "finite",
-            4,
-        ),
-        text_case(
-            "inf-tolerance.md",
-            question("l", t="type: single=>type: numeric\nanswer: {value: 1, rel_tol: .inf}")
-            .replace("- [x] 0.25 [claim](sim:gradient-flow?depth=3#stable)\n", "")
-            .replace("- [ ] 1.0\n- [ ] 4.0\n", ""),
-            "finite",
-            4,
-        ),
+        text_case("nan.md", numeric("k", "{value: .nan, abs_tol: 1}"), "finite", 4),
+        text_case("inf-tolerance.md", numeric("l", "{value: 1, rel_tol: .inf}"), "finite", 4),
         text_case("tag-escape.md", question("m", t='[activations]=>["a\\e[5m"]'), "control", 4),
         text_case(
             "topic-bell.md",
