@@ -113,7 +113,7 @@ def read_question_file(path: str, data: bytes) -> str:
         # markdown-it would end a line there and YAML too, where nothing else does.
         line, col = _position(text, cr)
         raise fail(
-            "a carriage return (\\r) that does not end a line; lines end with \\n", line, col
+            "a carriage return (\\r) not followed by \\n; lines end with \\n or \\r\\n", line, col
         )
     if (lines := text.count("\n") + 1) > MAX_LINES:
         raise fail(f"file has too many lines ({lines:,}; the limit is {MAX_LINES:,})")
