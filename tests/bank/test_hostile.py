@@ -106,3 +106,21 @@ def test_check_warns_about_control_characters_at_their_place(
         if line.startswith(f"{corpus / 'escapes.md'}:") and "control character" in line
     ]
     assert warnings[0].startswith(f"{corpus / 'escapes.md'}:8:7: warning: control character U+001B")
+
+
+@pytest.mark.parametrize("command", [["verify", "--jobs", "1"], ["stats"]])
+def test_other_commands_load_the_good_files_and_say_nothing_raw(
+    command: list[str], corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main([*command, str(corpus)])
+    out, err = capsys.readouterr()
+    assert code == (1 if command[0] == "verify" else 0)  # verify fails on the broken files
+    assert "Traceback" not in out + err
+    assert CONTROL.search(out + err) is None, CONTROL.findall(out + err)
+    if command[0] == "verify":
+        bad = [c for c in CASES if c.error]
+        for case in bad:  # one error line per bad file, as check gives it
+            assert len(_error_lines(out, corpus, case)) == 1, case.name
+        assert "The ␛]0;owned␇␛[5m‹U+202E›‹U+009B› slope" in out  # a title, shown
+    else:
+        assert f"{len([c for c in CASES if c.error])} question file(s) failed to load" in err
