@@ -25,6 +25,7 @@ COMMANDS: tuple[str, ...] = (
     "review",
     "stats",
     "history",
+    "serve",
 )
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
