@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizengine.cli import EXIT_OK, UsageError
-from quizengine.history.options import add_bank_arguments, add_db_arguments
+from quizengine.commands.common import add_bank_arguments, add_db_arguments
 
 if TYPE_CHECKING:
-    from quizengine.model import Bank
+    from quizengine.bank.model import Bank
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -157,7 +157,7 @@ def bind_failure(host: str, port: int, error: OSError) -> str:
 
 
 def check_bank(args: argparse.Namespace) -> None:
-    from quizengine.history.options import load_selected_bank
+    from quizengine.commands.common import load_selected_bank
 
     bank = load_selected_bank(args)
     if not bank.questions:
@@ -168,7 +168,7 @@ def check_bank(args: argparse.Namespace) -> None:
 
 def check_history(args: argparse.Namespace) -> Path:
     """The history's path, opened once here so that a bad one is refused before serving."""
-    from quizengine.history.options import open_history
+    from quizengine.commands.common import open_history
     from quizengine.history.paths import resolve_db_path
 
     store = open_history(args)
@@ -195,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
-    from quizengine.web import QuizServer
+    from quizengine.tui.web import QuizServer
 
     QuizServer(command, sock, loopback=loopback).serve()
     return EXIT_OK

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 
-BANK = Path(__file__).parent / "data" / "tui_bank"
+BANK = Path(__file__).parent.parent / "data" / "tui_bank"
 SLOPE = BANK / "1-sigmoid-slope.md"  # one answer: 0.25, the second choice
 REMEDIES = BANK / "2-deep-net-remedies.md"  # choices 1 and 3; its explanation runs a simulation
 REFERENCE = "https://proceedings.mlr.press/v9/glorot10a.html"
