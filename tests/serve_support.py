@@ -10,6 +10,7 @@ size is read from the websocket address and its ``resize`` messages.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium")
 NO_CHROMIUM = "no system chromium (apt-get install chromium; .ci/run installs it)"
+# .ci/run sets this after installing Chromium: there a missing browser fails, never skips.
+BROWSER_REQUIRED = os.environ.get("QUIZENGINE_BROWSER_TESTS") == "required"
 # Generous: two cores shared with the rest of the suite; a passing run takes a second or two.
 SCREEN_TIMEOUT_SECONDS = 30.0
 

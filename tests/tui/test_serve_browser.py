@@ -8,14 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from serve_support import CHROMIUM, NO_CHROMIUM, Terminal, serving
+from serve_support import BROWSER_REQUIRED, CHROMIUM, NO_CHROMIUM, Terminal, serving
 
 from quizengine.history import HistoryStore
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Route
-
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
 
 BANK = Path(__file__).parent.parent / "data" / "tui_bank"
 SLOPE = BANK / "1-sigmoid-slope.md"  # one answer: 0.25, the second choice
@@ -27,6 +25,10 @@ REFERENCE = "https://proceedings.mlr.press/v9/glorot10a.html"
 def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
+    if CHROMIUM is None:
+        if BROWSER_REQUIRED:
+            pytest.fail(f"QUIZENGINE_BROWSER_TESTS=required, but {NO_CHROMIUM}")
+        pytest.skip(NO_CHROMIUM)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield launched
