@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "stats",
     "history",
     "export",
+    "serve",
 )
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2

@@ -104,6 +104,10 @@ the next and previous question without answering; **f** finishes the quiz and sh
         super().__init__()
         self.quiz = quiz
         self.question = quiz.question
+        # The single answer picked, kept here rather than read from the RadioSet: the set
+        # learns of a button pressed by key only from a message, so "2" and Enter arriving
+        # together (typed fast, or from a browser) submitted before it knew: "Pick a choice".
+        self.picked: int | None = None
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -151,6 +155,7 @@ the next and previous question without answering; **f** finishes the quiz and sh
     def action_toggle(self, number: int) -> None:
         if self.question.type == "single":
             self.query(RadioButton)[number - 1].value = True
+            self.picked = number - 1
         else:
             box = self.query(Checkbox)[number - 1]
             box.toggle()
@@ -159,9 +164,11 @@ the next and previous question without answering; **f** finishes the quiz and sh
         if self.question.type == "numeric":
             return parse_number(self.query_one("#number", Input).value)
         if self.question.type == "single":
-            pressed = self.query_one(RadioSet).pressed_index
-            return frozenset() if pressed < 0 else frozenset({pressed})
+            return frozenset() if self.picked is None else frozenset({self.picked})
         return frozenset(i for i, box in enumerate(self.query(Checkbox)) if box.value)
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.picked = event.index  # a click, or the set's own keys
 
     def action_submit(self) -> None:
         response = self.response()
