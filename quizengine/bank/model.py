@@ -11,6 +11,9 @@ from quizengine.bank.diagnostics import Diagnostic
 from quizengine.bank.simlink import SimLink
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest question file read; the parser refuses anything larger (see parser.py)."""
+ID_MAX_LENGTH = 80
 QuestionType = Literal["single", "multiple", "numeric"]
 Difficulty = Literal["easy", "medium", "hard"]
 
@@ -40,9 +43,10 @@ class Reference(_Frozen):
 class NumericAnswer(_Frozen):
     """The key of a numeric question: ``value`` within an absolute or relative tolerance."""
 
-    value: float
-    abs_tol: Annotated[float, Field(ge=0)] | None = None
-    rel_tol: Annotated[float, Field(ge=0)] | None = None
+    # Finite: ``.nan`` can never be answered and an ``.inf`` tolerance accepts everything.
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    abs_tol: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    rel_tol: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     unit: str | None = None
     metric: str | None = None
     """A ``sim:NAME?params#metric`` link whose metric must equal ``value`` within tolerance."""
@@ -61,7 +65,7 @@ class NumericAnswer(_Frozen):
 
 
 class _FrontmatterBase(_Frozen):
-    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
     tags: list[str] = []
     difficulty: Difficulty = "medium"
     topic: str | None = None
@@ -74,7 +78,24 @@ class _FrontmatterBase(_Frozen):
         for tag in tags:
             if not tag.strip():
                 raise ValueError("tags must not be empty strings")
+            _refuse_control_characters(tag)
         return tags
+
+    @field_validator("topic")
+    @classmethod
+    def _topic_is_plain(cls, topic: str | None) -> str | None:
+        if topic is not None:
+            _refuse_control_characters(topic)
+        return topic
+
+
+def _refuse_control_characters(text: str) -> None:
+    # Tags and topics are shown in lists and tables, one line each, wherever statistics are.
+    from quizengine.safetext import unsafe_characters
+
+    if "\n" in text or "\t" in text or (found := unsafe_characters(text)):
+        what = "a line break or tab" if "\n" in text or "\t" in text else f"{found[0][1]}"
+        raise ValueError(f"must not contain control characters (found {what})")
 
 
 class SingleFrontmatter(_FrontmatterBase):

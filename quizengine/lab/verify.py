@@ -88,7 +88,7 @@ def _linked_items(question: Question) -> Iterable[tuple[str, str, int, str, SimL
 
 def collect_runs(questions: Iterable[Question], seed: int) -> dict[RunKey, None]:
     """The distinct runs the questions' links need (invalid links are skipped here)."""
-    from simulations.registry import SimulationError
+    from quizengine.lab.experiments import ExperimentError
 
     runs: dict[RunKey, None] = {}
     for question in questions:
@@ -97,7 +97,7 @@ def collect_runs(questions: Iterable[Question], seed: int) -> dict[RunKey, None]
                 continue
             try:
                 runs[run_key(link.simulation, link.params, seed)] = None
-            except SimulationError:
+            except ExperimentError:
                 continue
     return runs
 
@@ -111,13 +111,27 @@ def _run_one(key: RunKey) -> dict[str, Any]:
     return experiment.run(params, key.seed).model_dump(mode="json")
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def execute_runs(
     keys: Iterable[RunKey],
     cache: ResultCache | None,
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[RunKey, dict[str, Any]], int]:
-    """Results of every run (from the cache when possible) and how many came from the cache."""
+    """Results of every run (from the cache when possible) and how many came from the cache.
+
+    At most one worker process per core: each runs one experiment at a time, within the
+    parameter limits its experiment declares (validated again in the worker), so the memory in
+    use is bounded by the cores times the largest run, whatever ``jobs`` asks for.
+    """
+    jobs = min(jobs, available_cores())
     results: dict[RunKey, dict[str, Any]] = {}
     pending: list[RunKey] = []
     for key in keys:
@@ -160,7 +174,7 @@ def execute_runs(
 
 def judge(question: Question, results: dict[RunKey, dict[str, Any]], seed: int) -> QuestionVerdict:
     """Compare every key of the question with what the simulations say."""
-    from simulations.registry import SimulationError
+    from quizengine.lab.experiments import ExperimentError
 
     items: list[ItemVerdict] = []
     for label, text, line, key, link in _linked_items(question):
@@ -172,7 +186,7 @@ def judge(question: Question, results: dict[RunKey, dict[str, Any]], seed: int) 
         base["line"], base["link"] = link.line, link.href
         try:
             result = results[run_key(link.simulation, link.params, seed)]
-        except SimulationError as error:
+        except ExperimentError as error:
             items.append(ItemVerdict(**base, status="broken", simulation_says=str(error)))
             continue
         if label == "answer":
