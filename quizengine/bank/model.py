@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -129,6 +130,34 @@ class Explanation(_Frozen):
     links: list[SimLink] = []
 
 
+LinkRole = Literal["claim", "metric", "run"]
+"""What a link is for: a choice's claim, a numeric answer's metric, or a run the explanation
+invites the reader to try (whose target, if any, may be either)."""
+
+
+@dataclass(frozen=True)
+class KeyedLink:
+    """One key of a question and the simulation link that must prove it."""
+
+    role: Literal["claim", "metric"]
+    label: str
+    """``choice 2`` or ``answer``: how messages name the key."""
+    text: str
+    """The choice's text, or ``numeric answer``."""
+    line: int
+    expected: bool | float
+    """A claim's: whether it must hold (the choice is correct). A metric's: the answer's value."""
+    link: SimLink | None
+    """None when the key has no link (verify reports it broken)."""
+
+    @property
+    def key_text(self) -> str:
+        """The key as the file states it: ``correct``, ``wrong`` or the number."""
+        if isinstance(self.expected, bool):
+            return "correct" if self.expected else "wrong"
+        return f"{self.expected:g}"
+
+
 class Question(_Frozen):
     """A parsed question file."""
 
@@ -157,6 +186,29 @@ class Question(_Frozen):
     @property
     def correct_indices(self) -> list[int]:
         return [i for i, choice in enumerate(self.choices) if choice.correct]
+
+    def keyed_links(self) -> list[KeyedLink]:
+        """Every key with its link, in file order: each choice's claim, or the numeric
+        answer's metric."""
+        keyed = [
+            KeyedLink("claim", f"choice {n}", c.text, c.line, c.correct, c.claim)
+            for n, c in enumerate(self.choices, start=1)
+        ]
+        if self.answer is not None:
+            line = self.metric_link.line if self.metric_link else self.id_line
+            keyed.append(
+                KeyedLink(
+                    "metric", "answer", "numeric answer", line, self.answer.value, self.metric_link
+                )
+            )
+        return keyed
+
+    def roled_links(self) -> list[tuple[LinkRole, SimLink]]:
+        """Every simulation link with what it is for: the keys' links, then the explanation's."""
+        keyed: list[tuple[LinkRole, SimLink]] = [
+            (k.role, k.link) for k in self.keyed_links() if k.link is not None
+        ]
+        return keyed + [("run", link) for link in self.explanation.links]
 
     @property
     def sim_links(self) -> list[SimLink]:

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     bank = load_bank(args.paths or None)
     # Keyed links (choices, numeric metrics) are judged, and reported, by verify_bank itself;
     # the explanation's run links are checked here so a broken one still fails the run.
-    link_errors = [d for q in bank.questions for d in link_problems(q, q.explanation.links)]
+    link_errors = [d for q in bank.questions for d in link_problems(q, roles=("run",))]
     show_progress = args.format == "text" and sys.stderr.isatty()
     report = verify_bank(
         bank,

@@ -6,15 +6,17 @@ experiments, numpy): the TUI parses questions at start-up without paying for tha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 
 from quizengine.bank.diagnostics import Diagnostic
-from quizengine.bank.model import Question, SimLink
+from quizengine.bank.model import LinkRole, Question, SimLink
 
 
-def link_problems(question: Question, links: Iterable[SimLink] | None = None) -> list[Diagnostic]:
-    """Every broken ``sim:`` link of the question (or of ``links``, some of its links), as
-    errors at the link's position."""
+def link_problems(
+    question: Question, roles: Collection[LinkRole] = ("claim", "metric", "run")
+) -> list[Diagnostic]:
+    """Every broken ``sim:`` link of the question (of those with one of ``roles``), as errors
+    at the link's position."""
     from simulations import registry
 
     problems: list[Diagnostic] = []
@@ -24,8 +26,9 @@ def link_problems(question: Question, links: Iterable[SimLink] | None = None) ->
             Diagnostic(path=question.path, line=link.line, col=link.col, message=message)
         )
 
-    claim_links = {id(c.claim) for c in question.choices if c.claim is not None}
-    for link in question.sim_links if links is None else links:
+    for role, link in question.roled_links():
+        if role not in roles:
+            continue
         try:
             experiment = registry.get(link.simulation)
             registry.parse_params(experiment, link.params)
@@ -34,9 +37,9 @@ def link_problems(question: Question, links: Iterable[SimLink] | None = None) ->
             continue
         if link.target is None:
             continue
-        if id(link) in claim_links:
+        if role == "claim":
             known, what = experiment.claims, "claim"
-        elif link is question.metric_link:
+        elif role == "metric":
             known, what = experiment.metrics, "metric"
         else:  # a run link in the explanation may point at either
             known, what = {**experiment.claims, **experiment.metrics}, "claim or metric"

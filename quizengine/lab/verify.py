@@ -76,24 +76,14 @@ class Report:
 # --- collecting and running -------------------------------------------------------------------
 
 
-def _linked_items(question: Question) -> Iterable[tuple[str, str, int, str, SimLink | None]]:
-    """(label, text, line, key, link) for everything of the question that has a key."""
-    for number, choice in enumerate(question.choices, start=1):
-        key = "correct" if choice.correct else "wrong"
-        yield f"choice {number}", choice.text, choice.line, key, choice.claim
-    if question.answer is not None:
-        line = question.metric_link.line if question.metric_link else question.id_line
-        yield "answer", "numeric answer", line, f"{question.answer.value:g}", question.metric_link
-
-
 def collect_runs(questions: Iterable[Question], seed: int) -> dict[RunKey, None]:
     """The distinct runs the questions' links need (invalid links are skipped here)."""
     from quizengine.lab.experiments import ExperimentError
 
     runs: dict[RunKey, None] = {}
     for question in questions:
-        for *_, link in _linked_items(question):
-            if link is None:
+        for keyed in question.keyed_links():
+            if (link := keyed.link) is None:
                 continue
             try:
                 runs[run_key(link.simulation, link.params, seed)] = None
@@ -177,10 +167,11 @@ def judge(question: Question, results: dict[RunKey, dict[str, Any]], seed: int) 
     from quizengine.lab.experiments import ExperimentError
 
     items: list[ItemVerdict] = []
-    for label, text, line, key, link in _linked_items(question):
-        base = {"label": label, "text": text, "line": line, "key": key}
+    for keyed in question.keyed_links():
+        link = keyed.link
+        base = {"label": keyed.label, "text": keyed.text, "line": keyed.line, "key": keyed.key_text}
         if link is None:
-            missing = "no metric link" if label == "answer" else "no claim link"
+            missing = "no metric link" if keyed.role == "metric" else "no claim link"
             items.append(ItemVerdict(**base, link=None, status="broken", simulation_says=missing))
             continue
         base["line"], base["link"] = link.line, link.href
@@ -189,10 +180,10 @@ def judge(question: Question, results: dict[RunKey, dict[str, Any]], seed: int) 
         except ExperimentError as error:
             items.append(ItemVerdict(**base, status="broken", simulation_says=str(error)))
             continue
-        if label == "answer":
+        if keyed.role == "metric":
             items.append(_judge_metric(question, link, result, base))
         else:
-            items.append(_judge_claim(key == "correct", link, result, base))
+            items.append(_judge_claim(bool(keyed.expected), link, result, base))
     return QuestionVerdict(path=question.path, id=question.id, title=question.title, items=items)
 
 
