@@ -48,19 +48,6 @@ class RunKey:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-def run_key(simulation: str, raw_params: dict[str, str], seed: int) -> RunKey:
-    """Validate the parameters (raises experiments.ExperimentError) and build the key."""
-    from quizengine.lab.experiments import ExperimentError
-    from simulations import registry
-
-    try:
-        experiment = registry.get(simulation)
-        params = registry.parse_params(experiment, raw_params).model_dump(mode="json")
-    except registry.SimulationError as error:
-        raise ExperimentError(str(error)) from None
-    return RunKey(simulation, json.dumps(params, sort_keys=True), seed)
-
-
 @cache
 def source_fingerprint() -> str:
     """sha256 over every Python file of the simulations package, by relative path."""

@@ -1,7 +1,7 @@
 """Check that a question's ``sim:`` links name real simulations, parameters, claims and metrics.
 
-Kept apart from the parser because it imports the simulation registry (and, through the
-experiments, numpy): the TUI parses questions at start-up without paying for that.
+Kept apart from the parser because it imports the simulations (through lab/experiments, and so
+numpy): the TUI parses questions at start-up without paying for that.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ def link_problems(
 ) -> list[Diagnostic]:
     """Every broken ``sim:`` link of the question (of those with one of ``roles``), as errors
     at the link's position."""
-    from simulations import registry
+    from quizengine.lab.experiments import ExperimentError, describe, resolve
 
     problems: list[Diagnostic] = []
 
@@ -30,9 +30,9 @@ def link_problems(
         if role not in roles:
             continue
         try:
-            experiment = registry.get(link.simulation)
-            registry.parse_params(experiment, link.params)
-        except registry.SimulationError as error:
+            experiment = describe(link.simulation)
+            resolve(link.simulation, link.params, seed=0)
+        except ExperimentError as error:
             report(link, str(error))
             continue
         if link.target is None:

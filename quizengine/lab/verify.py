@@ -17,7 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from quizengine.bank.model import Bank, Question, SimLink
-from quizengine.lab.cache import ResultCache, RunKey, run_key
+from quizengine.lab.cache import ResultCache, RunKey
+from quizengine.lab.experiments import ExperimentError, resolve, run
 
 Status = Literal["ok", "disagrees", "broken"]
 
@@ -78,15 +79,13 @@ class Report:
 
 def collect_runs(questions: Iterable[Question], seed: int) -> dict[RunKey, None]:
     """The distinct runs the questions' links need (invalid links are skipped here)."""
-    from quizengine.lab.experiments import ExperimentError
-
     runs: dict[RunKey, None] = {}
     for question in questions:
         for keyed in question.keyed_links():
             if (link := keyed.link) is None:
                 continue
             try:
-                runs[run_key(link.simulation, link.params, seed)] = None
+                runs[resolve(link.simulation, link.params, seed)] = None
             except ExperimentError:
                 continue
     return runs
@@ -94,11 +93,7 @@ def collect_runs(questions: Iterable[Question], seed: int) -> dict[RunKey, None]
 
 def _run_one(key: RunKey) -> dict[str, Any]:
     """Worker: one simulation run as its JSON form (picklable in and out)."""
-    from simulations import registry
-
-    experiment = registry.get(key.simulation)
-    params = registry.parse_params(experiment, key.params)
-    return experiment.run(params, key.seed).model_dump(mode="json")
+    return run(key).model_dump(mode="json")
 
 
 def available_cores() -> int:
@@ -164,8 +159,6 @@ def execute_runs(
 
 def judge(question: Question, results: dict[RunKey, dict[str, Any]], seed: int) -> QuestionVerdict:
     """Compare every key of the question with what the simulations say."""
-    from quizengine.lab.experiments import ExperimentError
-
     items: list[ItemVerdict] = []
     for keyed in question.keyed_links():
         link = keyed.link
@@ -176,7 +169,7 @@ def judge(question: Question, results: dict[RunKey, dict[str, Any]], seed: int) 
             continue
         base["line"], base["link"] = link.line, link.href
         try:
-            result = results[run_key(link.simulation, link.params, seed)]
+            result = results[resolve(link.simulation, link.params, seed)]
         except ExperimentError as error:
             items.append(ItemVerdict(**base, status="broken", simulation_says=str(error)))
             continue
