@@ -9,7 +9,8 @@ from quizengine.bank.load import load_bank
 from quizengine.bank.model import Bank, Choice, NumericAnswer, Question, Reference, SimLink
 from quizengine.bank.parser import markdown_parser
 from quizengine.bank.simlink import SimLinkError, is_sim_href, parse_sim_href
-from quizengine.lab.cache import ResultCache, RunKey, run_key
+from quizengine.lab.cache import ResultCache, RunKey
+from quizengine.lab.experiments import resolve as run_key
 from quizengine.lab.verify import ItemVerdict, execute_runs, judge
 
 __all__ = [

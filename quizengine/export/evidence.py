@@ -36,11 +36,11 @@ class Evidence:
 
 
 def _key(link: SimLink, seed: int) -> RunKey | None:
-    from simulations.registry import SimulationError
+    from quizengine.lab.experiments import ExperimentError
 
     try:
         return run_key(link.simulation, link.params, seed)
-    except SimulationError:
+    except ExperimentError:
         return None
 
 
