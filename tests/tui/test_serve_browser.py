@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from serve_support import BROWSER_REQUIRED, CHROMIUM, NO_CHROMIUM, Terminal, serving
+from serve_support import (
+    BROWSER_REQUIRED,
+    CHROMIUM,
+    NO_CHROMIUM,
+    Terminal,
+    processes_running,
+    serving,
+)
 
 from quizengine.history import HistoryStore
 
@@ -72,6 +79,7 @@ def test_a_tab_answers_the_first_question_and_the_history_keeps_it(
         assert tab.opened_urls == [REFERENCE]
     assert server.process.returncode == 0
     assert "Traceback" not in server.process.stderr.read()
+    assert processes_running(str(db)) == []  # Ctrl+C ended the tab's app process too
     with HistoryStore.open(db) as store:
         [answer] = store.answers()
         [session] = store.sessions()
