@@ -76,6 +76,15 @@ def websocket_refusal(headers: Mapping[str, str], *, loopback: bool) -> str | No
     return None
 
 
+class QuizSession(AppService):
+    """One tab's app process. When it ends on its own (it could not start, or crashed), the
+    tab's websocket is closed too, so the page says *Session ended* instead of waiting."""
+
+    async def run(self) -> None:
+        await super().run()  # until the process's output ends; its stderr went to the log
+        await self.remote_close()
+
+
 class QuizServer(Server):
     """textual-serve's server on an already listening socket (bind errors were reported by
     the command, in words), without its banner, with the changes above."""
@@ -136,7 +145,7 @@ class QuizServer(Server):
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
         self.sessions.add(websocket)
-        service = AppService(
+        service = QuizSession(
             self.command,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -138,6 +140,27 @@ def test_a_page_from_another_site_cannot_open_a_session(tmp_path: Path) -> None:
     assert own == 101
     assert server.process.stderr is not None
     assert "refused a quiz session: origin 'http://evil.example'" in server.process.stderr.read()
+
+
+def test_a_tab_whose_app_cannot_start_is_told_the_session_ended(tmp_path: Path) -> None:
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "q.md").write_bytes(SLOPE.read_bytes())
+
+    async def session_length(url: str) -> float:
+        async with aiohttp.ClientSession() as client, client.ws_connect(url) as websocket:
+            started = time.monotonic()
+            async for _ in websocket:  # until the server closes it
+                pass
+            return time.monotonic() - started
+
+    with serving([str(bank), "--db", str(tmp_path / "h.sqlite3")]) as server:
+        shutil.rmtree(bank)  # after the checks at start-up: each tab's app now fails
+        ws = server.url.replace("http://", "ws://") + "ws"
+        seconds = asyncio.run(asyncio.wait_for(session_length(ws), timeout=30))
+    assert seconds < 30
+    assert server.process.stdout is not None
+    assert "no such file or directory" in server.process.stdout.read()  # the app's error
 
 
 # -- the pure parts ------------------------------------------------------------------------

@@ -3,6 +3,9 @@ Playwright, the screen read from the websocket's frames (see ``serve_support``).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +15,7 @@ from serve_support import (
     BROWSER_REQUIRED,
     CHROMIUM,
     NO_CHROMIUM,
+    ROOT,
     Terminal,
     processes_running,
     serving,
@@ -119,3 +123,22 @@ def test_the_simulation_panel_runs_in_the_browser(context: BrowserContext, tmp_p
         tab.wait_for("activation=sigmoid vs activation=relu")
         tab.press("t", "t")  # Plot, Metrics, Claims
         tab.wait_for("with activation=relu: ✗ fails")
+
+
+def test_the_serve_benchmark_runs_to_the_first_question_in_both() -> None:
+    """A smoke run of benchmarks/bench_serve.py: no figure is asserted, only that both the
+    terminal and the browser reach their first question as it expects."""
+    if CHROMIUM is None and not BROWSER_REQUIRED:
+        pytest.skip(NO_CHROMIUM)
+    done = subprocess.run(
+        [sys.executable, "benchmarks/bench_serve.py", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    for label in ("terminal: quizengine take", "browser: quizengine serve", "x the terminal"):
+        assert label in done.stdout
