@@ -1,8 +1,9 @@
 """The ``quizengine`` command: argparse wiring around one module per subcommand.
 
 Each module in :mod:`quizengine.commands` defines ``register(subparsers)``, which adds
-its parser and sets ``func`` to a ``run(args) -> int``. Exit codes: 0 success,
-1 a finding (invalid question, disagreeing key), 2 a usage error.
+its parser and sets ``func`` to a ``run(args) -> int``. Exit codes (in
+:mod:`quizengine.commands.common`): 0 success, 1 a finding (invalid question, disagreeing
+key), 2 a usage error.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from quizengine import __version__
+from quizengine.commands.common import EXIT_OK, EXIT_USAGE, UsageError
 
 # Subcommands in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -28,12 +30,7 @@ COMMANDS: tuple[str, ...] = (
     "serve",
 )
 
-EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
 _TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")
-
-
-class UsageError(Exception):
-    """A bad command line or input the user must fix; printed as one line, exit 2."""
 
 
 class _Parser(argparse.ArgumentParser):

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from quizengine.bank.diagnostics import Diagnostic
+from quizengine.bank.simlink import SimLink
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 QuestionType = Literal["single", "multiple", "numeric"]
@@ -18,27 +19,6 @@ class _Frozen(BaseModel):
     # defer_build: the validators are built on first validation, not at import. The TUI's
     # start-up only reads models (from the parse cache), so it never pays for them (~30 ms).
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
-class SimLink(_Frozen):
-    """A link to a simulation: ``sim:NAME?key=value&...#target``.
-
-    ``target`` is a claim id (on a choice) or a metric name (on a numeric answer);
-    a link without a target, in an explanation, just invites the reader to run it.
-    """
-
-    simulation: str
-    params: dict[str, str] = {}
-    target: str | None = None
-    text: str = ""
-    line: int = 1
-    col: int = 1
-
-    @property
-    def href(self) -> str:
-        from quizengine.bank.simlink import format_sim_href  # simlink imports this module
-
-        return format_sim_href(self.simulation, self.params, self.target)
 
 
 class Choice(_Frozen):

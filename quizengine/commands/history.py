@@ -9,10 +9,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
-from quizengine.cli import EXIT_OK, UsageError
-from quizengine.commands.common import add_db_arguments, open_history
+from quizengine.commands.common import EXIT_OK, UsageError, add_db_arguments, open_history
 from quizengine.history.paths import resolve_db_path
-from quizengine.history.store import AnswerRecord
+from quizengine.history.records import AnswerRecord
 from quizengine.words import plural
 
 CSV_COLUMNS = (

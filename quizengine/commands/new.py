@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from quizengine.cli import EXIT_OK, UsageError
+from quizengine.commands.common import EXIT_OK, UsageError
 
 _TEMPLATE_CHOICES = {
     "single": [

@@ -8,8 +8,9 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from quizengine.cli import EXIT_OK, UsageError
 from quizengine.commands.common import (
+    EXIT_OK,
+    UsageError,
     add_bank_arguments,
     add_db_arguments,
     load_questions,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-from quizengine.cli import EXIT_FINDING, EXIT_OK, UsageError
+from quizengine.commands.common import EXIT_FINDING, EXIT_OK, UsageError
 from quizengine.words import plural
 
 if TYPE_CHECKING:

@@ -15,9 +15,58 @@ from typing import TYPE_CHECKING, Literal, get_args, get_origin
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from simulations.base import Result
+    from simulations.base import Experiment, Params, Result
 
 ParamKind = Literal["choice", "int", "float", "text"]
+
+
+class ExperimentError(ValueError):
+    """An unknown or unavailable simulation, or a bad parameter: the message says which."""
+
+
+def names() -> list[str]:
+    """The registered simulation names, sorted (no experiment is imported)."""
+    from simulations import registry
+
+    return registry.names()
+
+
+def catalogue() -> list[tuple[str, str]]:
+    """Every registered simulation with its one-line summary (or why it is not available)."""
+    from simulations import registry
+
+    entries = []
+    for name in registry.names():
+        try:
+            summary = registry.get(name).summary
+        except ImportError as error:  # an experiment still being written
+            summary = f"(not available: {error})"
+        entries.append((name, summary))
+    return entries
+
+
+def experiment(name: str) -> Experiment:
+    """The experiment called ``name`` (imports its module, and so numpy)."""
+    from simulations import registry
+
+    try:
+        return registry.get(name)
+    except registry.SimulationError as error:
+        raise ExperimentError(str(error)) from None
+    except ImportError as error:
+        raise ExperimentError(f"simulation {name!r} is not available: {error}") from None
+
+
+def parse_params(chosen: Experiment, raw: Mapping[str, str]) -> Params:
+    """``raw`` (string) values validated into the experiment's typed parameters."""
+    from simulations import registry
+
+    try:
+        return registry.parse_params(chosen, raw)
+    except registry.SimulationError as error:
+        raise ExperimentError(str(error)) from None
+
+
 # Compared against when the link does not say: the remedy most questions are about.
 PREFERRED_COMPARISON = {"activation": "relu", "init": "he", "cell": "lstm"}
 

@@ -14,9 +14,10 @@ from textual.widgets import Markdown, Static
 
 from quizengine.bank.model import NumericAnswer, Question, SimLink
 from quizengine.bank.simlink import is_sim_href, parse_sim_href
-from quizengine.practice.quiz import Attempt, Quiz, format_score
+from quizengine.practice.quiz import Attempt, Quiz
 from quizengine.tui.messages import Navigate, OpenSimulation
 from quizengine.tui.widgets.controls import KeyBar
+from quizengine.words import format_score
 
 LEGEND = "☑ you picked it · ☐ you did not · ✓ correct choice · ✗ wrong choice"
 
