@@ -23,8 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizengine.cli import EXIT_OK, UsageError
-from quizengine.commands.common import add_bank_arguments, add_db_arguments
+from quizengine.commands.common import EXIT_OK, UsageError, add_bank_arguments, add_db_arguments
 
 if TYPE_CHECKING:
     from quizengine.bank.model import Bank
