@@ -27,6 +27,7 @@ COMMANDS: tuple[str, ...] = (
     "review",
     "stats",
     "history",
+    "export",
     "serve",
 )
 
@@ -35,8 +36,10 @@ _TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's default exits 2 too; keep one format
+        from quizengine.safetext import shown  # it may quote what was typed
+
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {shown(message)}\n")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -66,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UsageError as error:
-        print(f"quizengine: error: {error}", file=sys.stderr)
+        from quizengine.safetext import shown  # a path or a value the user typed may be in it
+
+        print(f"quizengine: error: {shown(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

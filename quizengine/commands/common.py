@@ -22,6 +22,14 @@ class UsageError(Exception):
     """A bad command line or input the user must fix; printed as one line, exit 2."""
 
 
+def warn_damaged_rows(store: HistoryStore) -> None:
+    """One line on stderr per history row left out because it is damaged."""
+    from quizengine.safetext import shown
+
+    for line in store.damaged_rows:
+        print(f"quizengine: warning: {shown(line)}", file=sys.stderr)
+
+
 def add_db_arguments(parser: argparse.ArgumentParser) -> None:
     from quizengine.history.paths import DB_ENV
 

@@ -15,8 +15,10 @@ from quizengine.commands.common import (
     add_db_arguments,
     load_questions,
     open_history,
+    warn_damaged_rows,
 )
 from quizengine.history.paths import resolve_db_path
+from quizengine.safetext import shown
 from quizengine.words import percent, plural
 
 if TYPE_CHECKING:
@@ -50,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         with store:
             records, due = store.answers(), len(store.due(questions))
+            warn_damaged_rows(store)
     if args.paths or args.tag:  # a chosen bank or tag narrows the history to its questions
         wanted = {q.id for q in questions}
         records = [r for r in records if r.question_id in wanted]
@@ -58,11 +61,12 @@ def run(args: argparse.Namespace) -> int:
         json.dump(summary.to_json(), sys.stdout, indent=2)
         print()
     elif not records:
-        print(f"No answers recorded yet (history: {resolve_db_path(args.db)}).")
+        print(shown(f"No answers recorded yet (history: {resolve_db_path(args.db)})."))
         print(f"{len(questions)} questions to discover: run 'quizengine take'.")
     else:
         width = min(shutil.get_terminal_size().columns, 100)
-        print(render(summary, width))
+        # Tags and topics come from the history's snapshots, which any file may have written.
+        print(shown(render(summary, width)))
     return EXIT_OK
 
 

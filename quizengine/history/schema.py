@@ -6,10 +6,13 @@ foreign or damaged file is left byte-for-byte untouched.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from pathlib import Path
 
 from quizengine.history.records import HistoryError
+from quizengine.safefile import NotReadable, read_start
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = int.from_bytes(b"QZEN", "big")
@@ -59,6 +62,28 @@ EXPECTED_TABLES = frozenset({"sessions", "answers"})
 RESET_HINT = "it was left untouched; pass --reset-db to move it aside and start a new history"
 
 
+def explain(error: sqlite3.Error, path: Path) -> str:
+    """What an SQLite error means for the user, in words: not 'disk I/O error' or 'cannot
+    rollback' when the disk is full, not 'damaged' when the folder is read-only."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name.startswith("SQLITE_FULL") or "disk is full" in str(error):
+        return f"cannot write {path}: the disk is full; free some space and try again"
+    if name.startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")) or (
+        name.startswith("SQLITE_CANTOPEN") and not os.access(path.parent, os.W_OK)
+    ):
+        return (
+            f"cannot write {path}: it or its folder is read-only; check the permissions "
+            "(the history needs to write the file and a -wal and -shm file beside it)"
+        )
+    if name.startswith("SQLITE_CANTOPEN"):
+        return f"cannot open {path}: {error}; check that its folder exists and is writable"
+    if name.startswith("SQLITE_BUSY") or name.startswith("SQLITE_LOCKED"):
+        return f"{path}: {error} (another program is writing to it; try again when it is done)"
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return f"{path} is damaged ({error}); {RESET_HINT}"
+    return f"{path}: {error}"
+
+
 def inspect_schema(conn: sqlite3.Connection, path: Path) -> int:
     """The schema version of the database behind ``conn``, after checking it is ours and sound.
 
@@ -67,20 +92,24 @@ def inspect_schema(conn: sqlite3.Connection, path: Path) -> int:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {
-            row[0]
-            for row in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
-            if not row[0].startswith("sqlite_")
-        }
+        objects = conn.execute("SELECT type, name FROM sqlite_schema").fetchall()
         check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-    except sqlite3.DatabaseError as error:
-        raise HistoryError(f"{path} is damaged ({error}); {RESET_HINT}") from None
-    if app_id == 0 and version == 0 and not tables:
+    except sqlite3.Error as error:
+        raise HistoryError(explain(error, path)) from None
+    tables = {name for kind, name in objects if kind == "table" and not name.startswith("sqlite_")}
+    # Empty means no schema object at all: a file holding only views, triggers or indexes is
+    # another application's, and must be left as it is.
+    if app_id == 0 and version == 0 and not objects:
         return 0
     if app_id != APPLICATION_ID:
-        found = ", ".join(sorted(tables)) or "none"
+        found = "; ".join(
+            f"{kind}s: " + ", ".join(sorted(n for k, n in objects if k == kind))
+            for kind in ("table", "view", "index", "trigger")
+            if any(k == kind for k, _ in objects)
+        )
+        found = (found or "tables: none")[:200]
         raise HistoryError(
-            f"{path} is an SQLite database of another application (tables: {found}); {RESET_HINT}"
+            f"{path} is an SQLite database of another application ({found}); {RESET_HINT}"
         )
     if version > SCHEMA_VERSION:
         raise HistoryError(
@@ -100,13 +129,13 @@ def check_header(path: Path) -> None:
     """Refuse a non-SQLite file before SQLite sees it. A missing or empty file is a new database."""
     if path.is_dir():
         raise HistoryError(f"{path} is a directory, not a history database")
-    try:
-        with path.open("rb") as file:
-            header = file.read(len(SQLITE_MAGIC))
-    except FileNotFoundError:
+    if not path.exists():
         return
-    except OSError as error:
-        raise HistoryError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        # Not open().read(): a FIFO would block forever, a device is no database either.
+        header = read_start(path, len(SQLITE_MAGIC))
+    except NotReadable as error:
+        raise HistoryError(f"{path}: {error}") from None
     if header and header != SQLITE_MAGIC:
         raise HistoryError(f"{path} is not a quizengine history (not an SQLite file); {RESET_HINT}")
 
@@ -123,5 +152,9 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # SQLite has already rolled back after some errors (a full disk): a second ROLLBACK
+        # would fail with "no transaction is active" and hide the error that matters.
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise

@@ -53,6 +53,7 @@ from quizengine.history.records import (
 from quizengine.history.schema import (
     SCHEMA_VERSION,
     check_header,
+    explain,
     inspect_schema,
     migrate,
 )
@@ -73,7 +74,14 @@ def _stamp(moment: dt.datetime) -> str:
 
 
 def _parse_stamp(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
+    moment = dt.datetime.fromisoformat(text)  # ValueError or TypeError for what is not a time
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone")
+    return moment
+
+
+class _BadRow(ValueError):
+    """A row whose values cannot be what this schema stores (edited by hand, another tool)."""
 
 
 _SESSION_COLUMNS = (
@@ -97,6 +105,8 @@ class HistoryStore:
         self._clock = clock
         self.owner = owner
         """How this store marks the sessions it holds open (see :func:`instance_owner`)."""
+        self.damaged_rows: list[str] = []
+        """One line per row read but left out because its values are damaged."""
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -120,8 +130,10 @@ class HistoryStore:
             conn = sqlite3.connect(
                 path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
-        except (OSError, sqlite3.Error) as error:
-            raise HistoryError(f"cannot open {path}: {error}") from None
+        except OSError as error:
+            raise HistoryError(f"cannot open {path}: {error.strerror or error}") from None
+        except sqlite3.Error as error:
+            raise HistoryError(explain(error, path)) from None
         try:
             if inspect_schema(conn, path) < SCHEMA_VERSION:
                 migrate(conn, path)
@@ -132,7 +144,7 @@ class HistoryStore:
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as error:
             conn.close()
-            raise HistoryError(f"cannot use {path}: {error}") from None
+            raise HistoryError(explain(error, path)) from None
         except BaseException:
             conn.close()
             raise
@@ -159,14 +171,20 @@ class HistoryStore:
             with self._lock:
                 return self._conn.execute(sql, params)
         except sqlite3.Error as error:  # e.g. locked beyond the timeout, disk full, damaged
-            raise HistoryError(f"{self.path}: {error}") from None
+            raise HistoryError(explain(error, self.path)) from None
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         try:
             with self._lock:
                 return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as error:
-            raise HistoryError(f"{self.path}: {error}") from None
+            raise HistoryError(explain(error, self.path)) from None
+
+    def _skip(self, table: str, row_id: object, error: Exception) -> None:
+        """Remember a damaged row, which is left out of what the store returns."""
+        message = f"{self.path}: {table} row {row_id} is damaged ({error}); it is left out"
+        if message not in self.damaged_rows:
+            self.damaged_rows.append(message)
 
     # -- sessions -------------------------------------------------------------------------
     def start_session(self, question_ids: Iterable[str], kind: str = "quiz") -> Session:
@@ -230,12 +248,23 @@ class HistoryStore:
         rows = self._query(f"{_SESSION_COLUMNS} WHERE id = ?", (session_id,))
         if not rows:
             raise ValueError(f"no session {session_id}")
-        return self._session_from_row(rows[0])
+        try:
+            return self._session_from_row(rows[0])
+        except _BadRow as error:
+            message = f"{self.path}: sessions row {session_id} is damaged ({error})"
+            raise HistoryError(message) from None
 
     def sessions(self) -> list[Session]:
-        """Every session, oldest first."""
+        """Every session, oldest first; damaged rows are left out (see ``damaged_rows``)."""
         rows = self._query(f"{_SESSION_COLUMNS} ORDER BY id")
-        return [self._session_from_row(row) for row in rows]
+        return list(self._good_sessions(rows))
+
+    def _good_sessions(self, rows: list[tuple[Any, ...]]) -> Iterable[Session]:
+        for row in rows:
+            try:
+                yield self._session_from_row(row)
+            except _BadRow as error:
+                self._skip("sessions", row[0], error)
 
     def unfinished_session(self) -> Session | None:
         """The latest open session that still has planned questions unanswered, if any.
@@ -245,8 +274,7 @@ class HistoryStore:
         instance holds (a quiz going on in another window).
         """
         rows = self._query(f"{_SESSION_COLUMNS} WHERE status = 'open' ORDER BY id DESC")
-        for row in rows:
-            session = self._session_from_row(row)
+        for session in self._good_sessions(rows):
             if session.remaining and not self._held_elsewhere(session.owner):
                 return session
         return None
@@ -256,16 +284,22 @@ class HistoryStore:
         answered = self._query(
             "SELECT question_id FROM answers WHERE session_id = ? ORDER BY id", (session_id,)
         )
-        return Session(
-            id=session_id,
-            kind=kind,
-            question_ids=tuple(json.loads(question_ids)),
-            started_at=_parse_stamp(started_at),
-            ended_at=_parse_stamp(ended_at) if ended_at else None,
-            status=status,
-            answered_ids=tuple(r[0] for r in answered),
-            owner=owner,
-        )
+        try:
+            planned = _json_tuple(question_ids)
+            if not all(isinstance(q, str) for q in planned):
+                raise ValueError("question_ids is not a list of ids")
+            return Session(
+                id=session_id,
+                kind=kind,
+                question_ids=planned,
+                started_at=_parse_stamp(started_at),
+                ended_at=_parse_stamp(ended_at) if ended_at else None,
+                status=status,
+                answered_ids=tuple(str(r[0]) for r in answered),
+                owner=owner,
+            )
+        except (ValueError, TypeError) as error:
+            raise _BadRow(_reason(error)) from None
 
     # -- answers --------------------------------------------------------------------------
     def record_answer(
@@ -336,7 +370,13 @@ class HistoryStore:
             sql += " WHERE question_id = ?"
             params = (question_id,)
         rows = self._query(sql + " ORDER BY answered_at, id", params)
-        return [_record_from_row(row) for row in rows]
+        records = []
+        for row in rows:
+            try:
+                records.append(_record_from_row(row))
+            except _BadRow as error:
+                self._skip("answers", row[0], error)
+        return records
 
     def last_results(self) -> dict[str, AnswerRecord]:
         """The latest answer to each question id (whatever its content hash)."""
@@ -385,7 +425,14 @@ def _validate_answer(
 @functools.lru_cache(maxsize=4096)
 def _json_tuple(text: str) -> tuple[Any, ...]:
     # The same few tag lists and choice sets recur in thousands of rows: parse each once.
-    return tuple(json.loads(text))
+    value = json.loads(text)  # TypeError for a non-text value, ValueError for bad JSON
+    if not isinstance(value, list):
+        raise ValueError(f"expected a JSON list, got {text[:40]!r}")
+    return tuple(value)
+
+
+def _reason(error: Exception) -> str:
+    return str(error).splitlines()[0][:120] if str(error) else type(error).__name__
 
 
 def _record_from_row(row: tuple[Any, ...]) -> AnswerRecord:
@@ -402,16 +449,30 @@ def _record_from_row(row: tuple[Any, ...]) -> AnswerRecord:
         tags,
         topic,
     ) = row
-    return AnswerRecord(
-        id=rid,
-        session_id=session_id,
-        question_id=question_id,
-        content_hash=content_hash,
-        picked=None if picked is None else _json_tuple(picked),
-        value=value,
-        score=score,
-        seconds=seconds,
-        answered_at=_parse_stamp(answered_at),
-        tags=_json_tuple(tags),
-        topic=topic,
-    )
+    try:
+        choices = None if picked is None else _json_tuple(picked)
+        if choices is not None and not all(type(i) is int for i in choices):
+            raise ValueError("picked is not a list of choice numbers")
+        tag_list = _json_tuple(tags)
+        if not all(isinstance(t, str) for t in tag_list):
+            raise ValueError("tags is not a list of words")
+        numbers = (score, seconds) if value is None else (score, seconds, value)
+        if not all(isinstance(n, int | float) and math.isfinite(n) for n in numbers):
+            raise ValueError("score, seconds or value is not a number")
+        if not isinstance(question_id, str) or not (topic is None or isinstance(topic, str)):
+            raise ValueError("question_id or topic is not text")
+        return AnswerRecord(
+            id=rid,
+            session_id=session_id,
+            question_id=question_id,
+            content_hash=str(content_hash),
+            picked=choices,
+            value=value,
+            score=float(score),
+            seconds=float(seconds),
+            answered_at=_parse_stamp(answered_at),
+            tags=tag_list,
+            topic=topic,
+        )
+    except (ValueError, TypeError) as error:
+        raise _BadRow(_reason(error)) from None

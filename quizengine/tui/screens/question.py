@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Markdown, RadioButton, RadioSet, St
 
 from quizengine.practice.quiz import Quiz
 from quizengine.practice.scoring import Response
+from quizengine.safetext import shown
 from quizengine.tui.messages import Navigate, Submitted
 from quizengine.tui.widgets.controls import (
     HangingLabel,
@@ -112,20 +113,20 @@ the next and previous question without answering; **f** finishes the quiz and sh
         q = self.question
         yield Static(self._status(), id="status")
         with VerticalScroll(id="body"):
-            yield Static(Content.styled(q.title, "bold"), id="title")
-            yield Markdown(q.prompt, id="prompt", open_links=False)
+            yield Static(Content.styled(shown(q.title), "bold"), id="title")
+            yield Markdown(shown(q.prompt), id="prompt", open_links=False)
             if q.type == "single":
                 with ChoiceRadios(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield choice_toggle(WrappingRadioButton, i, choice.text)
+                        yield choice_toggle(WrappingRadioButton, i, shown(choice.text))
             elif q.type == "multiple":
                 with Vertical(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield choice_toggle(ChoiceBox, i, choice.text)
+                        yield choice_toggle(ChoiceBox, i, shown(choice.text))
             else:
                 unit = q.answer.unit if q.answer and q.answer.unit else ""
                 yield NumberInput(
-                    placeholder=f"your answer{f' ({unit})' if unit else ''}, then Enter",
+                    placeholder=shown(f"your answer{f' ({unit})' if unit else ''}, then Enter"),
                     id="number",
                     type="number",
                 )
@@ -134,7 +135,7 @@ the next and previous question without answering; **f** finishes the quiz and sh
     def _status(self) -> Content:
         q = self.question
         kind = {"single": "one answer", "multiple": "one or more answers", "numeric": "a number"}
-        details = " · ".join([q.difficulty, *q.tags])
+        details = shown(" · ".join([q.difficulty, *q.tags]))
         return Content.assemble(
             (self.quiz.progress.capitalize(), "bold"), f" · {kind[q.type]} · ", (details, "dim")
         )

@@ -23,6 +23,7 @@ from quizengine.bank.model import Question
 from quizengine.history.records import HistoryError, utc_now
 from quizengine.history.stats import Area, Summary, summarize
 from quizengine.history.store import HistoryStore
+from quizengine.safetext import shown
 from quizengine.tui.widgets.controls import plain_cell
 from quizengine.words import percent, plural
 
@@ -102,7 +103,9 @@ standing (at least 3 answers). The plot shows accuracy per day (per week for lon
             fill_table(table, kind.capitalize(), rows)
             table.display = bool(rows)
         weakest = ", ".join(f"{a.name} ({a.kind}, {percent(a.standing)})" for a in summary.weakest)
-        self.query_one("#stats-weakest", Static).update(f"Weakest: {weakest}" if weakest else "")
+        self.query_one("#stats-weakest", Static).update(
+            Content(shown(f"Weakest: {weakest}")) if weakest else ""
+        )
         plot = self.query_one(PlotextPlot)
         plot.display = len(summary.trend) >= 2
         plt = plot.plt
