@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,6 +110,37 @@ def test_two_tabs_at_once_each_record_their_answer(context: BrowserContext, tmp_
         sessions = store.sessions()
     assert sorted((a.picked, a.score) for a in answers) == [((0,), 0.0), ((1,), 1.0)]
     assert len(sessions) == 2 and {a.session_id for a in answers} == {s.id for s in sessions}
+
+
+def test_a_quiz_left_in_a_closed_tab_is_resumed_in_a_new_one(
+    context: BrowserContext, tmp_path: Path
+) -> None:
+    db = tmp_path / "history.sqlite3"
+    with serving([str(SLOPE), str(BANK / "3-sigmoid-max.md"), "--db", str(db)]) as server:
+        first = Terminal(context.new_page(), server.url)
+        first.wait_for("2 of 2 questions shown")
+        first.press("Enter")
+        first.wait_for("Question 1 of 2")
+        first.press("2", "Enter")
+        first.wait_for("Correct · score 1 of 1")
+        first.page.close()  # its app process ends, and with it its hold on the quiz
+        deadline = time.monotonic() + 30
+        while len(processes_running(str(db))) > 1:  # the server alone mentions the history
+            assert time.monotonic() < deadline, "the closed tab's app process did not end"
+            time.sleep(0.05)
+        second = Terminal(context.new_page(), server.url)
+        second.wait_for("Resume it?")
+        second.press("y")
+        second.wait_for("Question 2 of 2")
+        second.press("0", ".", "2", "5", "Enter")
+        second.wait_for("Correct")
+    with HistoryStore.open(db) as store:
+        answers = store.answers()
+        [session] = store.sessions()
+    assert [(a.question_id, a.session_id) for a in answers] == [
+        ("sigmoid-slope", session.id),
+        ("sigmoid-max", session.id),
+    ]
 
 
 def test_the_simulation_panel_runs_in_the_browser(context: BrowserContext, tmp_path: Path) -> None:
