@@ -21,12 +21,21 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from quizengine.bank.load import load_bank  # noqa: E402
-from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question, Reference  # noqa: E402
+from quizengine.bank.model import (  # noqa: E402
+    Choice,
+    ChoiceQuestion,
+    Explanation,
+    NumericAnswer,
+    NumericQuestion,
+    Question,
+    Reference,
+)
 from quizengine.export.engine import ResultCache  # noqa: E402
 from quizengine.export.exporter import (  # noqa: E402
     contents,
@@ -66,26 +75,26 @@ def generated_question(rng: random.Random, number: int) -> Question:
             Choice(text=sentence(rng, 15) + " `code` ~ {x} = #1", correct=i in correct)
             for i in range(n)
         ]
-    return Question(
-        path=f"generated/q{number}.md",
-        id=f"generated-{number}",
-        type=kind,  # type: ignore[arg-type]
-        title=sentence(rng, 6),
-        prompt=prompt,
-        choices=choices,
-        answer=answer,
-        explanation=Explanation(markdown=explanation),
-        references=[Reference(title="Glorot & Bengio (2010)", url="https://example.org/glorot")],
-        tags=["generated"],
-        content_hash="0" * 64,
-    )
+    common: dict[str, Any] = {
+        "path": f"generated/q{number}.md",
+        "id": f"generated-{number}",
+        "title": sentence(rng, 6),
+        "prompt": prompt,
+        "explanation": Explanation(markdown=explanation),
+        "references": [Reference(title="Glorot & Bengio (2010)", url="https://example.org/glorot")],
+        "tags": ["generated"],
+        "content_hash": "0" * 64,
+    }
+    if answer is not None:
+        return NumericQuestion(type="numeric", answer=answer, **common)
+    return ChoiceQuestion(type=kind, choices=choices, **common)  # type: ignore[arg-type]
 
 
 def markdown_only(questions: list[Question]) -> None:
     for question in questions:
         block_html(question.prompt)
         block_html(question.explanation.markdown)
-        for choice in question.choices:
+        for choice in question.choices if isinstance(question, ChoiceQuestion) else []:
             inline_html(choice.text)
 
 

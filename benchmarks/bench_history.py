@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quizengine.bank.model import Choice, Explanation, Question  # noqa: E402
+from quizengine.bank.model import Choice, ChoiceQuestion, Explanation  # noqa: E402
 from quizengine.history.store import HistoryStore  # noqa: E402
 
 
-def question(i: int) -> Question:
-    return Question(
+def question(i: int) -> ChoiceQuestion:
+    return ChoiceQuestion(
         path=f"q{i}.md", id=f"q-{i}", type="single", title="t", prompt="p",
         choices=[Choice(text=str(c), correct=c == 0) for c in range(4)],
         explanation=Explanation(markdown="e"), tags=[f"tag-{i % 7}"], topic=f"topic-{i % 3}",

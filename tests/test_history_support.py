@@ -5,8 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
+from typing import Any
 
-from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question
+from quizengine.bank.model import (
+    Choice,
+    ChoiceQuestion,
+    Explanation,
+    NumericAnswer,
+    NumericQuestion,
+    Question,
+)
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -20,26 +28,23 @@ def make_question(
     version: str = "1",
 ) -> Question:
     """A small valid question; a different ``version`` gives a different content hash."""
-    choices = []
-    answer = None
+    common: dict[str, Any] = {
+        "path": f"quizzes/{qid}.md",
+        "id": qid,
+        "title": f"Question {qid}",
+        "prompt": "What happens?",
+        "explanation": Explanation(markdown="Because."),
+        "tags": list(tags),
+        "topic": topic,
+        "content_hash": hashlib.sha256(f"{qid} v{version}".encode()).hexdigest(),
+    }
     if kind == "numeric":
-        answer = NumericAnswer(value=2.0, abs_tol=0.1)
-    else:
-        correct = {0} if kind == "single" else {0, 2}
-        choices = [Choice(text=f"option {i}", correct=i in correct) for i in range(4)]
-    return Question(
-        path=f"quizzes/{qid}.md",
-        id=qid,
-        type=kind,
-        title=f"Question {qid}",
-        prompt="What happens?",
-        choices=choices,
-        answer=answer,
-        explanation=Explanation(markdown="Because."),
-        tags=list(tags),
-        topic=topic,
-        content_hash=hashlib.sha256(f"{qid} v{version}".encode()).hexdigest(),
-    )
+        return NumericQuestion(
+            type="numeric", answer=NumericAnswer(value=2.0, abs_tol=0.1), **common
+        )
+    correct = {0} if kind == "single" else {0, 2}
+    choices = [Choice(text=f"option {i}", correct=i in correct) for i in range(4)]
+    return ChoiceQuestion(type=kind, choices=choices, **common)  # type: ignore[arg-type]
 
 
 class Clock:

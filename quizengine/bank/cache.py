@@ -34,11 +34,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from quizengine.bank.diagnostics import Diagnostic, QuizFormatError
-from quizengine.bank.model import Question
+from quizengine.bank.model import QUESTION_CLASSES, Question
 from quizengine.safefile import NotReadable, read_regular_file
 
-FORMAT = 1
-"""Bumped when the layout of a cache file changes."""
+FORMAT = 2
+"""Bumped when the layout of a cache file changes (2: a question's class is told by its type)."""
 MAX_CACHE_BYTES = 256 * 1024 * 1024
 """Far above any bank's cache; a larger file (or a device, a FIFO) is not one this code wrote."""
 # The modules whose code decides what a file parses to, ours and the libraries'.
@@ -194,7 +194,15 @@ def _decode(data: dict[str, Any]) -> _Result:
     diagnostics = [construct(Diagnostic, d) for d in data["diagnostics"]]
     if question is None and not diagnostics:
         raise ValueError("an entry without a question needs its errors")
-    return (None if question is None else construct(Question, question)), diagnostics
+    return (None if question is None else _construct_question(question)), diagnostics
+
+
+def _construct_question(data: dict[str, Any]) -> Question:
+    """The question class its ``type`` names, rebuilt as :func:`construct` does."""
+    if not isinstance(data, dict) or data.get("type") not in QUESTION_CLASSES:
+        raise ValueError("a cached question needs a known type")
+    result: Question = construct(QUESTION_CLASSES[data["type"]], data)
+    return result
 
 
 def _dump(model: BaseModel) -> dict[str, Any]:

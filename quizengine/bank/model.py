@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from abc import abstractmethod
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -158,19 +159,14 @@ class KeyedLink:
         return f"{self.expected:g}"
 
 
-class Question(_Frozen):
-    """A parsed question file."""
+class _QuestionBase(_Frozen):
+    """What every parsed question file has, whatever its type."""
 
     path: str
     id: str
-    type: QuestionType
     title: str
     prompt: str
-    """Scenario and question, as Markdown (everything between the title and the choices)."""
-    choices: list[Choice] = []
-    answer: NumericAnswer | None = None
-    metric_link: SimLink | None = None
-    """The numeric answer's ``metric`` link, parsed (line of the frontmatter key)."""
+    """Scenario and question, as Markdown (everything between the title and the key)."""
     explanation: Explanation
     references: list[Reference] = []
     tags: list[str] = []
@@ -183,25 +179,9 @@ class Question(_Frozen):
     content_hash: str
     """sha256 of the file's text: an edited question gets a new hash."""
 
-    @property
-    def correct_indices(self) -> list[int]:
-        return [i for i, choice in enumerate(self.choices) if choice.correct]
-
+    @abstractmethod
     def keyed_links(self) -> list[KeyedLink]:
-        """Every key with its link, in file order: each choice's claim, or the numeric
-        answer's metric."""
-        keyed = [
-            KeyedLink("claim", f"choice {n}", c.text, c.line, c.correct, c.claim)
-            for n, c in enumerate(self.choices, start=1)
-        ]
-        if self.answer is not None:
-            line = self.metric_link.line if self.metric_link else self.id_line
-            keyed.append(
-                KeyedLink(
-                    "metric", "answer", "numeric answer", line, self.answer.value, self.metric_link
-                )
-            )
-        return keyed
+        """Every key with its link, in file order."""
 
     def roled_links(self) -> list[tuple[LinkRole, SimLink]]:
         """Every simulation link with what it is for: the keys' links, then the explanation's."""
@@ -213,10 +193,54 @@ class Question(_Frozen):
     @property
     def sim_links(self) -> list[SimLink]:
         """Every simulation link: choices' claims, the numeric metric's, the explanation's."""
-        links = [c.claim for c in self.choices if c.claim is not None]
-        if self.metric_link is not None:
-            links.append(self.metric_link)
-        return links + list(self.explanation.links)
+        return [link for _, link in self.roled_links()]
+
+
+class ChoiceQuestion(_QuestionBase):
+    """A single- or multiple-choice question: its key is the choices' ``[x]`` marks."""
+
+    type: Literal["single", "multiple"]
+    choices: list[Choice]
+
+    @property
+    def correct_indices(self) -> list[int]:
+        return [i for i, choice in enumerate(self.choices) if choice.correct]
+
+    def keyed_links(self) -> list[KeyedLink]:
+        """Each choice's claim, in file order: it must hold iff the choice is correct."""
+        return [
+            KeyedLink("claim", f"choice {n}", c.text, c.line, c.correct, c.claim)
+            for n, c in enumerate(self.choices, start=1)
+        ]
+
+
+class NumericQuestion(_QuestionBase):
+    """A question answered by a number: its key is ``answer``, a value within a tolerance."""
+
+    type: Literal["numeric"]
+    answer: NumericAnswer
+    metric_link: SimLink | None = None
+    """The answer's ``metric`` link, parsed (line of the frontmatter key)."""
+
+    def keyed_links(self) -> list[KeyedLink]:
+        """The answer's metric: the simulation's metric must equal the answer's value."""
+        line = self.metric_link.line if self.metric_link else self.id_line
+        return [
+            KeyedLink(
+                "metric", "answer", "numeric answer", line, self.answer.value, self.metric_link
+            )
+        ]
+
+
+Question = Annotated[ChoiceQuestion | NumericQuestion, Field(discriminator="type")]
+"""A parsed question file: a :class:`ChoiceQuestion` or a :class:`NumericQuestion`, told apart
+by ``type`` (as its frontmatter is). Narrow it with ``isinstance`` where the key matters."""
+QUESTION_CLASSES: dict[QuestionType, type[ChoiceQuestion] | type[NumericQuestion]] = {
+    "single": ChoiceQuestion,
+    "multiple": ChoiceQuestion,
+    "numeric": NumericQuestion,
+}
+"""The class of each question type (the parse cache rebuilds questions without validating)."""
 
 
 class Bank(BaseModel):

@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -28,9 +29,11 @@ from quizengine.bank.frontmatter import (
 from quizengine.bank.model import (
     MAX_FILE_BYTES,
     Choice,
+    ChoiceQuestion,
     Explanation,
     MultipleFrontmatter,
     NumericFrontmatter,
+    NumericQuestion,
     Question,
     Reference,
     SimLink,
@@ -179,25 +182,28 @@ def parse_question(text: str, path: str) -> ParsedQuestion:
         if not findings.has_errors:  # defensive: every None above has recorded an error
             findings.error("question could not be read")
         raise QuizFormatError([d for d in findings.items if d.severity == "error"])
-    question = Question(
-        path=path,
-        id=frontmatter.id,
-        type=frontmatter.type,
-        title=title,
-        prompt=prompt,
-        choices=choices,
-        answer=frontmatter.answer if isinstance(frontmatter, NumericFrontmatter) else None,
-        metric_link=metric_link,
-        explanation=explanation,
-        references=references,
-        tags=frontmatter.tags,
-        difficulty=frontmatter.difficulty,
-        topic=frontmatter.topic,
-        author=frontmatter.author,
-        created=frontmatter.created,
-        id_line=positions.get(("id",), (1, 1))[0],
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-    )
+    common: dict[str, Any] = {  # validated by the question's model
+        "path": path,
+        "id": frontmatter.id,
+        "title": title,
+        "prompt": prompt,
+        "explanation": explanation,
+        "references": references,
+        "tags": frontmatter.tags,
+        "difficulty": frontmatter.difficulty,
+        "topic": frontmatter.topic,
+        "author": frontmatter.author,
+        "created": frontmatter.created,
+        "id_line": positions.get(("id",), (1, 1))[0],
+        "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
+    question: Question
+    if isinstance(frontmatter, NumericFrontmatter):
+        question = NumericQuestion(
+            type=frontmatter.type, answer=frontmatter.answer, metric_link=metric_link, **common
+        )
+    else:
+        question = ChoiceQuestion(type=frontmatter.type, choices=choices, **common)
     return ParsedQuestion(question, [d for d in findings.items if d.severity == "warning"])
 
 

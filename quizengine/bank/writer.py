@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from quizengine.bank.model import Question
+from quizengine.bank.model import ChoiceQuestion, NumericQuestion, Question
 
 
 def frontmatter_data(question: Question) -> dict[str, Any]:
@@ -17,7 +17,7 @@ def frontmatter_data(question: Question) -> dict[str, Any]:
     for key in ("topic", "author", "created"):
         if (value := getattr(question, key)) is not None:
             data[key] = value
-    if question.answer is not None:
+    if isinstance(question, NumericQuestion):
         data["answer"] = question.answer.model_dump(exclude_none=True)
     return data
 
@@ -38,7 +38,7 @@ def to_markdown(question: Question) -> str:
     parts = [f"---\n{frontmatter}---", f"# {question.title}"]
     if question.prompt:
         parts.append(question.prompt)
-    if question.choices:
+    if isinstance(question, ChoiceQuestion) and question.choices:
         lines = []
         for choice in question.choices:
             claim = (

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from quizengine.commands.common import EXIT_OK, UsageError
 from quizengine.safetext import has_unsafe
@@ -96,23 +96,32 @@ def id_problem(question_id: str) -> str | None:
 
 
 def _template(args: argparse.Namespace, target: Path, numeric: bool) -> Question:
-    from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question
+    from quizengine.bank.model import (
+        Choice,
+        ChoiceQuestion,
+        Explanation,
+        NumericAnswer,
+        NumericQuestion,
+    )
 
-    return Question(
-        path=str(target),
-        id=args.id,
-        type=args.type,
-        title=args.title.strip(),
-        prompt="Describe the scenario here, then ask the question.",
-        choices=[Choice(text=t, correct=c) for t, c in _TEMPLATE_CHOICES.get(args.type, [])],
-        answer=NumericAnswer(value=0.0, abs_tol=0.01) if numeric else None,
-        explanation=Explanation(
+    common: dict[str, Any] = {
+        "path": str(target),
+        "id": args.id,
+        "title": args.title.strip(),
+        "prompt": "Describe the scenario here, then ask the question.",
+        "explanation": Explanation(
             markdown="Explain why each choice is right or wrong. End each choice with the "
             "simulated claim that decides it, e.g. "
             "`[claim](sim:gradient-flow?activation=relu&init=he#stable)`, and link a run here, "
             "e.g. `[see it run](sim:gradient-flow?depth=30)` (see docs/format.md)."
         ),
-        tags=[t.strip() for t in args.tags.split(",") if t.strip()],
-        created=dt.date.today(),
-        content_hash="",
-    )
+        "tags": [t.strip() for t in args.tags.split(",") if t.strip()],
+        "created": dt.date.today(),
+        "content_hash": "",
+    }
+    if numeric:
+        return NumericQuestion(
+            type="numeric", answer=NumericAnswer(value=0.0, abs_tol=0.01), **common
+        )
+    choices = [Choice(text=t, correct=c) for t, c in _TEMPLATE_CHOICES.get(args.type, [])]
+    return ChoiceQuestion(type=args.type, choices=choices, **common)

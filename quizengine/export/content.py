@@ -13,7 +13,7 @@ from fractions import Fraction
 from html import escape
 
 from quizengine.export.credit import choice_credits, tolerance
-from quizengine.export.engine import Question
+from quizengine.export.engine import NumericQuestion, Question
 from quizengine.export.evidence import Evidence
 from quizengine.export.html import block_html, describe_sim, inline_html
 
@@ -101,7 +101,7 @@ def _general_feedback(
 ) -> str:
     parts = [block_html(question.explanation.markdown)]
     items: list[str] = []
-    if question.type == "numeric":
+    if isinstance(question, NumericQuestion):
         items.append(f"<li>The answer: {evidence_html(evidence[0], seed)}</li>")
     else:
         for number, (choice, proof) in enumerate(
@@ -123,10 +123,9 @@ def _general_feedback(
 
 
 def _numeric_prompt_and_feedback(
-    question: Question, evidence: Evidence, seed: int
+    question: NumericQuestion, evidence: Evidence, seed: int
 ) -> tuple[str, str]:
     answer = question.answer
-    assert answer is not None
     unit = f" {_text(answer.unit)}" if answer.unit else ""
     prompt_tail = f"\n<p>Answer in {_text(answer.unit)}.</p>" if answer.unit else ""
     feedback = (
@@ -140,7 +139,7 @@ def build_content(question: Question, evidence: list[Evidence], seed: int) -> Qu
     prompt = block_html(question.prompt)
     choices: list[ChoiceContent] = []
     answer_feedback = ""
-    if question.type == "numeric":
+    if isinstance(question, NumericQuestion):
         tail, answer_feedback = _numeric_prompt_and_feedback(question, evidence[0], seed)
         prompt += tail
     else:

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from quizengine.export.engine import NumericAnswer, Question
+from quizengine.export.engine import ChoiceQuestion, NumericAnswer
 
 # Moodle's question_bank::fraction_options_full(): the grades an import accepts, each within
 # 1e-5 (question/engine/bank.php; a fraction further from all of them is rejected).
@@ -39,7 +39,7 @@ class Inexpressible(Exception):
     """A question that a format cannot score by our rule; the message says why."""
 
 
-def choice_credits(question: Question) -> list[Fraction]:
+def choice_credits(question: ChoiceQuestion) -> list[Fraction]:
     """Each choice's exact credit under our rule: summed over the picks and clamped to [0, 1]
     it gives :func:`quizengine.scoring.score` (``single`` is picked with one radio button)."""
     correct = [choice.correct for choice in question.choices]
@@ -74,7 +74,7 @@ class MoodleGrades:
     warnings: tuple[str, ...] = ()
 
 
-def moodle_grades(question: Question) -> MoodleGrades:
+def moodle_grades(question: ChoiceQuestion) -> MoodleGrades:
     """Moodle's grades for a choice question, never more generous than our rule.
 
     A positive credit must be in Moodle's set (the positive grades must add up to 100%, so

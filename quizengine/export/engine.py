@@ -5,7 +5,16 @@ The re-layout (issue 10) moved these modules; only this file had to follow them.
 
 from __future__ import annotations
 
-from quizengine.bank.model import Bank, Choice, NumericAnswer, Question, Reference, SimLink
+from quizengine.bank.model import (
+    Bank,
+    Choice,
+    ChoiceQuestion,
+    NumericAnswer,
+    NumericQuestion,
+    Question,
+    Reference,
+    SimLink,
+)
 from quizengine.bank.parser import markdown_parser
 from quizengine.bank.simlink import SimLinkError, is_sim_href, parse_sim_href
 from quizengine.lab.cache import ResultCache, RunKey
@@ -15,9 +24,11 @@ from quizengine.lab.verify import ItemVerdict, available_cores, execute_runs, ju
 __all__ = [
     "Bank",
     "Choice",
+    "ChoiceQuestion",
     "ExperimentError",
     "ItemVerdict",
     "NumericAnswer",
+    "NumericQuestion",
     "Question",
     "Reference",
     "ResultCache",

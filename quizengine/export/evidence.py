@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from quizengine.export.engine import (
+    ChoiceQuestion,
     ExperimentError,
     ItemVerdict,
     Question,
@@ -82,7 +83,7 @@ def question_evidence(question: Question, cache: ResultCache | None, seed: int) 
         # Judge this key alone, as verify would: a copy of the question keeping only it.
         alone = (
             question.model_copy(update={"choices": [question.choices[index]]})
-            if question.type != "numeric"
+            if isinstance(question, ChoiceQuestion)
             else question
         )
         evidence.append(Evidence(link, kind, verdict=judge(alone, {key: result}, seed).items[0]))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from quizengine.export.content import QuestionContent
 from quizengine.export.credit import check_numeric, moodle_grades, percent, tolerance
+from quizengine.export.engine import NumericQuestion
 from quizengine.export.numbers import decimal
 
 NAME = "gift"
@@ -53,8 +54,7 @@ def render(content: QuestionContent) -> Rendered:
         f"::{escape(source.title)}::{_html(content.prompt_html)}{{",
     ]
     warnings: tuple[str, ...] = ()
-    if source.type == "numeric":
-        assert source.answer is not None
+    if isinstance(source, NumericQuestion):
         check_numeric(source.answer)
         key = f"{decimal(source.answer.value)}:{decimal(tolerance(source.answer))}"
         lines[-1] += "#"

@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 
 from quizengine.export.content import QuestionContent
 from quizengine.export.credit import check_numeric, moodle_grades, percent, tolerance
+from quizengine.export.engine import NumericQuestion
 from quizengine.export.numbers import decimal
 from quizengine.export.xmltext import xml_text
 
@@ -48,7 +49,7 @@ def _answer(
 def render(content: QuestionContent) -> Rendered:
     """The question's ``<question>`` element; raises credit.Inexpressible."""
     source = content.question
-    kind = "numerical" if source.type == "numeric" else "multichoice"
+    kind = "numerical" if isinstance(source, NumericQuestion) else "multichoice"
     question = ET.Element("question", {"type": kind})
     _text(question, "name", source.title)
     _text(question, "questiontext", content.prompt_html, html=True)
@@ -58,8 +59,7 @@ def render(content: QuestionContent) -> Rendered:
     ET.SubElement(question, "hidden").text = "0"
     ET.SubElement(question, "idnumber").text = source.id
     warnings: tuple[str, ...] = ()
-    if source.type == "numeric":
-        assert source.answer is not None
+    if isinstance(source, NumericQuestion):
         check_numeric(source.answer)
         answer = _answer(
             question, "100", decimal(source.answer.value), content.answer_feedback_html, html=False

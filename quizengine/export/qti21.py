@@ -17,6 +17,7 @@ from xml.etree import ElementTree as ET
 
 from quizengine.export.content import QuestionContent
 from quizengine.export.credit import check_numeric, tolerance
+from quizengine.export.engine import ChoiceQuestion, NumericQuestion
 from quizengine.export.numbers import decimal
 from quizengine.export.xhtml import fill
 from quizengine.export.xmltext import xml_text
@@ -80,8 +81,7 @@ def _set_score(parent: ET.Element, value: str) -> None:
 
 def _declarations(item: ET.Element, content: QuestionContent) -> None:
     source = content.question
-    if source.type == "numeric":
-        assert source.answer is not None
+    if isinstance(source, NumericQuestion):
         response = _sub(item, "responseDeclaration", identifier=RESPONSE, cardinality="single")
         response.set("baseType", "float")
         _sub(_sub(response, "correctResponse"), "value", decimal(source.answer.value))
@@ -131,7 +131,7 @@ def _declarations(item: ET.Element, content: QuestionContent) -> None:
 def _body(item: ET.Element, content: QuestionContent) -> None:
     body = _sub(item, "itemBody")
     fill(body, content.prompt_html, "block")
-    if content.question.type == "numeric":
+    if isinstance(content.question, NumericQuestion):
         paragraph = _sub(body, "p")
         _sub(paragraph, "textEntryInteraction", responseIdentifier=RESPONSE, expectedLength="20")
         return
@@ -173,8 +173,7 @@ def _processing(item: ET.Element, content: QuestionContent) -> None:
         _set_score(if_, "0")
         setter = _sub(_sub(condition, "responseElse"), "setOutcomeValue", identifier=SCORE)
         _sub(setter, "mapResponse", identifier=RESPONSE)
-    else:
-        assert source.answer is not None
+    elif isinstance(source, NumericQuestion):
         width = decimal(tolerance(source.answer))
         equal = _sub(
             if_,
@@ -191,7 +190,7 @@ def _processing(item: ET.Element, content: QuestionContent) -> None:
     # The explanation is always shown; each picked choice shows its own feedback.
     feedback = _sub(_sub(processing, "setOutcomeValue", identifier=FEEDBACK), "multiple")
     _sub(feedback, "baseValue", EXPLANATION, baseType="identifier")
-    if source.type != "numeric":
+    if isinstance(source, ChoiceQuestion):
         _sub(feedback, "variable", identifier=RESPONSE)
 
 
@@ -210,7 +209,7 @@ def _modal_feedback(item: ET.Element, content: QuestionContent) -> None:
 def render(content: QuestionContent) -> Rendered:
     """The question as a QTI 2.1 item file; raises credit.Inexpressible."""
     source = content.question
-    if source.answer is not None:
+    if isinstance(source, NumericQuestion):
         check_numeric(source.answer)
     identifier = item_identifier(source.id)
     item = ET.Element(

@@ -404,7 +404,9 @@ class HistoryStore:
 def _validate_answer(
     question: Question, picked: Sequence[int] | float
 ) -> tuple[tuple[int, ...] | None, float | None]:
-    if question.type == "numeric":
+    from quizengine.bank.model import NumericQuestion  # loaded already: here is a question
+
+    if isinstance(question, NumericQuestion):
         if isinstance(picked, bool) or not isinstance(picked, int | float):
             raise ValueError(f"{question.id}: a numeric question's answer is a number")
         if not math.isfinite(picked):

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from quizengine.bank.model import Bank, Question, SimLink
+from quizengine.bank.model import Bank, NumericAnswer, NumericQuestion, Question, SimLink
 from quizengine.lab.cache import ResultCache, RunKey
 from quizengine.lab.experiments import ExperimentError, resolve, run
 
@@ -173,8 +173,8 @@ def judge(question: Question, results: dict[RunKey, dict[str, Any]], seed: int) 
         except ExperimentError as error:
             items.append(ItemVerdict(**base, status="broken", simulation_says=str(error)))
             continue
-        if keyed.role == "metric":
-            items.append(_judge_metric(question, link, result, base))
+        if isinstance(question, NumericQuestion):
+            items.append(_judge_metric(question.answer, link, result, base))
         else:
             items.append(_judge_claim(bool(keyed.expected), link, result, base))
     return QuestionVerdict(path=question.path, id=question.id, title=question.title, items=items)
@@ -202,9 +202,8 @@ def _judge_claim(
 
 
 def _judge_metric(
-    question: Question, link: SimLink, result: dict[str, Any], base: dict[str, Any]
+    answer: NumericAnswer, link: SimLink, result: dict[str, Any], base: dict[str, Any]
 ) -> ItemVerdict:
-    assert question.answer is not None
     value = result["metrics"].get(link.target)
     if value is None:
         known = ", ".join(result["metrics"])
@@ -213,7 +212,6 @@ def _judge_metric(
             status="broken",
             simulation_says=f"unknown metric {link.target!r} of {link.simulation}; known: {known}",
         )
-    answer = question.answer
     tolerance = " or ".join(
         part
         for part in (

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from quizengine.bank.model import Question
+from quizengine.bank.model import ChoiceQuestion, NumericQuestion, Question
 from quizengine.practice.scoring import Response, original_indices, score, shuffle_choices
 
 UNTAGGED = "(untagged)"
@@ -27,12 +27,14 @@ class Item:
     @property
     def original(self) -> Question:
         """The question with its choices back in file order."""
+        if isinstance(self.question, NumericQuestion):
+            return self.question
         restored = [self.question.choices[self.order.index(i)] for i in range(len(self.order))]
         return self.question.model_copy(update={"choices": restored})
 
     def shown_response(self, picked: Sequence[int] | None, value: float | None) -> Response:
         """A recorded answer (picks numbered as in the file) as this item shows it."""
-        if self.question.type == "numeric":
+        if isinstance(self.question, NumericQuestion):
             return value
         return frozenset(self.order.index(i) for i in picked or ())
 
@@ -67,7 +69,9 @@ def make_items(
         random.Random(seed).shuffle(ordered)
     items = []
     for question in ordered:
-        if shuffle:
+        if not isinstance(question, ChoiceQuestion):
+            items.append(Item(question, ()))
+        elif shuffle:
             shown, order = shuffle_choices(question, seed)
             items.append(Item(shown, tuple(order)))
         else:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Sequence
 
-from quizengine.bank.model import Question
+from quizengine.bank.model import ChoiceQuestion, NumericQuestion, Question
 
 Response = frozenset[int] | float | None
 """What a learner gave: indices of the picked choices, a number, or nothing."""
@@ -44,8 +44,7 @@ def score(question: Question, response: Response) -> float:
     """The score in [0, 1] of ``response`` to ``question``; no response scores 0."""
     if response is None:
         return 0.0
-    if question.type == "numeric":
-        assert question.answer is not None, "a numeric question always has an answer key"
+    if isinstance(question, NumericQuestion):
         if isinstance(response, frozenset):
             raise TypeError("a numeric question takes a number, not picked choices")
         return 1.0 if question.answer.accepts(float(response)) else 0.0
@@ -66,7 +65,7 @@ def shuffled_order(n: int, seed: int, salt: str) -> list[int]:
     return order
 
 
-def reorder_choices(question: Question, order: Sequence[int]) -> Question:
+def reorder_choices(question: ChoiceQuestion, order: Sequence[int]) -> ChoiceQuestion:
     """The question with its choices shown in ``order`` (``order[i]`` = original index).
 
     Each choice carries its own ``correct`` flag, so the key moves with it.
@@ -76,7 +75,7 @@ def reorder_choices(question: Question, order: Sequence[int]) -> Question:
     return question.model_copy(update={"choices": [question.choices[i] for i in order]})
 
 
-def shuffle_choices(question: Question, seed: int) -> tuple[Question, list[int]]:
+def shuffle_choices(question: ChoiceQuestion, seed: int) -> tuple[ChoiceQuestion, list[int]]:
     """Shuffle a question's choices; returns it with the order (to map picks back)."""
     order = shuffled_order(len(question.choices), seed, question.id)
     return reorder_choices(question, order), order

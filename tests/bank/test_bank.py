@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from quizengine.bank.load import default_bank_path, load_bank
-from quizengine.bank.model import Bank, Question
+from quizengine.bank.model import Bank, ChoiceQuestion, Question
 
 # The two scenarios of DOMAIN.md, by the ids of the questions that carry them.
 SCENARIO_IDS = ("early-layers-not-learning", "sigmoid-network-wont-train")
@@ -73,6 +73,7 @@ def test_every_choice_ends_with_a_claim_link(questions: list[Question]) -> None:
     missing = [
         f"{q.id}: choice {n}"
         for q in questions
+        if isinstance(q, ChoiceQuestion)
         for n, choice in enumerate(q.choices, start=1)
         if choice.claim is None or choice.claim.target is None
     ]

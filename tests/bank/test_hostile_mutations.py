@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizengine.bank.diagnostics import QuizFormatError
+from quizengine.bank.model import ChoiceQuestion
 from quizengine.bank.parser import parse_question, read_question_file, split_lines
 
 BANK = sorted((Path(__file__).resolve().parents[2] / "quizzes").glob("*.md"))
@@ -92,7 +93,8 @@ def test_a_mutated_bank_file_parses_or_fails_at_real_positions(text: str) -> Non
         question = parsed.question
         findings = parsed.warnings
         shown_text = [question.title, question.prompt, question.explanation.markdown]
-        shown_text += [choice.text for choice in question.choices]
+        if isinstance(question, ChoiceQuestion):
+            shown_text += [choice.text for choice in question.choices]
         assert all(t.strip() for t in [question.title, question.explanation.markdown])
         assert not any("\r" in t for t in shown_text if "\r" not in text.replace("\r\n", ""))
     line_count = text.count("\n") + 1
@@ -111,7 +113,9 @@ def test_no_choice_text_is_lost(text: str) -> None:
     except QuizFormatError:
         return
     lines = split_lines(text.replace("\r\n", "\n"))
-    for choice in parsed.question.choices:
+    question = parsed.question
+    choices = question.choices if isinstance(question, ChoiceQuestion) else []
+    for choice in choices:
         source = lines[choice.line - 1]
         if "\n" in choice.text or not source.lstrip().startswith(("- [x]", "- [ ]")):
             continue  # a choice continued on the next lines, or a lazy continuation

@@ -10,7 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizengine.bank.diagnostics import QuizFormatError
-from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question, Reference, SimLink
+from quizengine.bank.model import (
+    Choice,
+    ChoiceQuestion,
+    Explanation,
+    NumericAnswer,
+    NumericQuestion,
+    Question,
+    Reference,
+    SimLink,
+)
 from quizengine.bank.parser import parse_question, read_question_file
 from quizengine.bank.writer import to_markdown
 
@@ -115,25 +124,25 @@ def questions(draw: st.DrawFn) -> Question:
             )
             for i, t in enumerate(texts)
         ]
-    return Question(
-        path="q.md",
-        id=draw(slugs),
-        type=kind,
-        title=draw(words),
-        prompt=draw(words) + "?",
-        choices=choices,
-        answer=answer,
-        explanation=Explanation(markdown=draw(words) + "."),
-        references=[Reference(title=draw(words), url="https://example.org/paper")],
-        tags=draw(st.lists(slugs, max_size=3)),
-        content_hash="",
-    )
+    common = {
+        "path": "q.md",
+        "id": draw(slugs),
+        "title": draw(words),
+        "prompt": draw(words) + "?",
+        "explanation": Explanation(markdown=draw(words) + "."),
+        "references": [Reference(title=draw(words), url="https://example.org/paper")],
+        "tags": draw(st.lists(slugs, max_size=3)),
+        "content_hash": "",
+    }
+    if answer is not None:
+        return NumericQuestion(type="numeric", answer=answer, **common)
+    return ChoiceQuestion(type=kind, choices=choices, **common)
 
 
 def _comparable(question: Question) -> dict:
     """Everything an author wrote, without positions and hashes."""
     data = question.model_dump(exclude={"path", "content_hash", "id_line"})
-    for choice in data["choices"]:
+    for choice in data.get("choices", []):  # a numeric question has none
         choice.pop("line")
         if choice["claim"]:
             choice["claim"].pop("line")

@@ -18,7 +18,15 @@ import pytest
 from hypothesis import strategies as st
 from lxml import etree
 
-from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question, Reference
+from quizengine.bank.model import (
+    Choice,
+    ChoiceQuestion,
+    Explanation,
+    NumericAnswer,
+    NumericQuestion,
+    Question,
+    Reference,
+)
 from quizengine.practice.scoring import score
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,19 +50,22 @@ def make_question(
     explanation: str = "Because.",
     references: list[tuple[str, str]] | None = None,
 ) -> Question:
-    return Question(
-        path=f"quizzes/{qid}.md",
-        id=qid,
-        type=kind,  # type: ignore[arg-type]
-        title=title,
-        prompt=prompt,
-        choices=[Choice(text=t, correct=c) for t, c in choices or []],
-        answer=answer,
-        explanation=Explanation(markdown=explanation),
-        references=[Reference(title=t, url=u) for t, u in references or []],
-        tags=["generated"],
-        content_hash="0" * 64,
-    )
+    common: dict[str, Any] = {
+        "path": f"quizzes/{qid}.md",
+        "id": qid,
+        "title": title,
+        "prompt": prompt,
+        "explanation": Explanation(markdown=explanation),
+        "references": [Reference(title=t, url=u) for t, u in references or []],
+        "tags": ["generated"],
+        "content_hash": "0" * 64,
+    }
+    if kind == "numeric":
+        assert answer is not None and not choices, "a numeric question has an answer, no choices"
+        return NumericQuestion(type="numeric", answer=answer, **common)
+    assert answer is None, f"a {kind} question has choices, no numeric answer"
+    listed = [Choice(text=t, correct=c) for t, c in choices or []]
+    return ChoiceQuestion(type=kind, choices=listed, **common)  # type: ignore[arg-type]
 
 
 def _text(rng: random.Random, alphabet: str = HOSTILE) -> str:

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question
+from quizengine.bank.model import (
+    Choice,
+    ChoiceQuestion,
+    Explanation,
+    NumericAnswer,
+    NumericQuestion,
+    Question,
+)
 from quizengine.practice.scoring import (
     original_indices,
     reorder_choices,
@@ -19,17 +28,18 @@ from quizengine.practice.scoring import (
 
 def make_question(kind: str, key: list[bool] | None = None, **extra: object) -> Question:
     choices = [Choice(text=f"choice {i}", correct=c) for i, c in enumerate(key or [])]
-    return Question(
-        path="q.md",
-        id=f"a-{kind}",
-        type=kind,  # type: ignore[arg-type]
-        title="T",
-        prompt="P",
-        choices=choices,
-        explanation=Explanation(markdown="E"),
-        content_hash="0" * 64,
-        **extra,  # type: ignore[arg-type]
-    )
+    common: dict[str, Any] = {
+        "path": "q.md",
+        "id": f"a-{kind}",
+        "title": "T",
+        "prompt": "P",
+        "explanation": Explanation(markdown="E"),
+        "content_hash": "0" * 64,
+        **extra,
+    }
+    if kind == "numeric":
+        return NumericQuestion(type="numeric", **common)
+    return ChoiceQuestion(type=kind, choices=choices, **common)  # type: ignore[arg-type]
 
 
 def test_single_is_all_or_nothing() -> None:

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
-from quizengine.bank.model import NumericAnswer, Question, SimLink
+from quizengine.bank.model import ChoiceQuestion, NumericAnswer, NumericQuestion, Question, SimLink
 from quizengine.bank.simlink import is_sim_href, parse_sim_href
 from quizengine.practice.quiz import Attempt, Quiz
 from quizengine.safetext import opens_outside, shown
@@ -23,7 +23,7 @@ from quizengine.words import format_score
 LEGEND = "☑ you picked it · ☐ you did not · ✓ correct choice · ✗ wrong choice"
 
 
-def choices_markdown(question: Question, picked: frozenset[int]) -> str:
+def choices_markdown(question: ChoiceQuestion, picked: frozenset[int]) -> str:
     """One line per choice: picked or not, right or wrong, and its claim link (now revealed)."""
     lines = [f"*{LEGEND}*", ""]
     for i, choice in enumerate(question.choices):
@@ -58,8 +58,8 @@ def numeric_markdown(answer: NumericAnswer, guess: float) -> str:
 
 def feedback_markdown(question: Question, attempt: Attempt) -> str:
     """The whole feedback document: the answer against the key, explanation, references."""
-    if question.type == "numeric":
-        assert question.answer is not None and isinstance(attempt.response, float)
+    if isinstance(question, NumericQuestion):
+        assert isinstance(attempt.response, float), "a numeric question's answer is a number"
         parts = [numeric_markdown(question.answer, attempt.response)]
     else:
         picked = attempt.response if isinstance(attempt.response, frozenset) else frozenset()

@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Markdown, RadioButton, RadioSet, Static
 
+from quizengine.bank.model import ChoiceQuestion, NumericQuestion
 from quizengine.practice.quiz import Quiz
 from quizengine.practice.scoring import Response
 from quizengine.safetext import shown
@@ -115,21 +116,21 @@ the next and previous question without answering; **f** finishes the quiz and sh
         with VerticalScroll(id="body"):
             yield Static(Content.styled(shown(q.title), "bold"), id="title")
             yield Markdown(shown(q.prompt), id="prompt", open_links=False)
-            if q.type == "single":
-                with ChoiceRadios(id="choices"):
-                    for i, choice in enumerate(q.choices, 1):
-                        yield choice_toggle(WrappingRadioButton, i, shown(choice.text))
-            elif q.type == "multiple":
-                with Vertical(id="choices"):
-                    for i, choice in enumerate(q.choices, 1):
-                        yield choice_toggle(ChoiceBox, i, shown(choice.text))
-            else:
-                unit = q.answer.unit if q.answer and q.answer.unit else ""
+            if isinstance(q, NumericQuestion):
+                unit = q.answer.unit or ""
                 yield NumberInput(
                     placeholder=shown(f"your answer{f' ({unit})' if unit else ''}, then Enter"),
                     id="number",
                     type="number",
                 )
+            elif q.type == "single":
+                with ChoiceRadios(id="choices"):
+                    for i, choice in enumerate(q.choices, 1):
+                        yield choice_toggle(WrappingRadioButton, i, shown(choice.text))
+            else:
+                with Vertical(id="choices"):
+                    for i, choice in enumerate(q.choices, 1):
+                        yield choice_toggle(ChoiceBox, i, shown(choice.text))
         yield KeyBar()
 
     def _status(self) -> Content:
@@ -144,7 +145,7 @@ the next and previous question without answering; **f** finishes the quiz and sh
         if action == "toggle":
             # Digits are typed into the numeric input; a question has at most so many choices.
             (number,) = parameters
-            return self.question.type != "numeric" and int(str(number)) <= len(
+            return isinstance(self.question, ChoiceQuestion) and int(str(number)) <= len(
                 self.question.choices
             )
         if action == "navigate":
@@ -161,7 +162,7 @@ the next and previous question without answering; **f** finishes the quiz and sh
             box.toggle()
 
     def response(self) -> Response:
-        if self.question.type == "numeric":
+        if isinstance(self.question, NumericQuestion):
             return parse_number(self.query_one("#number", Input).value)
         if self.question.type == "single":
             return frozenset() if self.picked is None else frozenset({self.picked})
@@ -174,7 +175,7 @@ the next and previous question without answering; **f** finishes the quiz and sh
         response = self.response()
         if response is None:
             self.notify("Type a number first, e.g. 0.25 or 1e-3.", severity="warning")
-        elif not response and isinstance(response, frozenset):
+        elif not response and isinstance(self.question, ChoiceQuestion):
             last = min(len(self.question.choices), MAX_KEYED_CHOICES)
             self.notify(f"Pick a choice first (keys 1-{last}), or n to skip.", severity="warning")
         else:
