@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from quizengine.bank.load import default_bank_path, load_bank
-from quizengine.bank.model import Bank, Question
+from quizengine.bank.model import Bank, ChoiceQuestion, NumericQuestion, Question
 from quizengine.lab.cache import ResultCache
 from quizengine.lab.verify import Report, verify_bank
 
@@ -54,7 +54,8 @@ def _flipped_texts(question: Question, text: str) -> list[tuple[str, str]]:
     """(what was flipped, new file text) for every key of the question."""
     lines = text.splitlines(keepends=True)
     variants = []
-    for number, choice in enumerate(question.choices, start=1):
+    choices = question.choices if isinstance(question, ChoiceQuestion) else []
+    for number, choice in enumerate(choices, start=1):
         flipped = list(lines)
         index = choice.line - 1
         old, new = ("[x]", "[ ]") if choice.correct else ("[ ]", "[x]")
@@ -62,10 +63,10 @@ def _flipped_texts(question: Question, text: str) -> list[tuple[str, str]]:
         flipped[index] = flipped[index].replace(old, new, 1)
         if question.type == "single" and not choice.correct:
             # a lone flip would give two correct choices (a file error): move the key instead
-            (right,) = [c for c in question.choices if c.correct]
+            (right,) = [c for c in choices if c.correct]
             flipped[right.line - 1] = flipped[right.line - 1].replace("[x]", "[ ]", 1)
         variants.append((f"choice {number}", "".join(flipped)))
-    if question.answer is not None:
+    if isinstance(question, NumericQuestion):
         wrong = question.answer.value * 10 + 1
         flipped_text = re.sub(r"(\bvalue:\s*)([-+0-9.eE]+)", rf"\g<1>{wrong!r}", text, count=1)
         assert flipped_text != text
