@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from quizengine.commands.common import EXIT_FINDING, EXIT_OK, UsageError
+from quizengine.safetext import shown
 from quizengine.words import plural
 
 
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     items = contents(bank.questions, cache, args.seed)
     rendered, outcome = render_all(items, args.to)
     for finding in outcome.findings:
-        print(finding, file=sys.stderr)
+        print(shown(str(finding)), file=sys.stderr)  # it may quote a question's text
     if not bank.questions:
         if bank.errors:
             print("nothing exported: every question file has errors", file=sys.stderr)
