@@ -16,6 +16,8 @@ from multiprocessing import get_context
 from typing import Any, TypeVar
 
 SCHEDULER_ENV = "QUIZENGINE_SCHEDULER"
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a dask scheduler before giving up."""
 
 T = TypeVar("T")
 
@@ -78,7 +80,7 @@ def _on_dask(address: str, fn: Callable[[T], Any], tasks: Sequence[T]) -> Iterat
             "pip install 'quizengine[distributed]'"
         ) from None
     try:
-        client = Client(address, timeout=10)
+        client = Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as error:
         raise ExecutorError(f"cannot reach the dask scheduler at {address}: {error}") from None
     try:

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, get_args, get_origin
 
+from quizengine.lab.cache import ResultCache, run_key
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
@@ -149,10 +151,31 @@ class SimRun:
     seconds: float
 
 
+def cached_run(
+    name: str, values: Mapping[str, str], seed: int, cache: ResultCache | None
+) -> Result:
+    """One run through the run cache ``verify`` uses: read when there, else run and store."""
+    from simulations import registry
+    from simulations.base import Result
+
+    key = run_key(name, dict(values), seed)  # validates: raises SimulationError
+    if cache is not None and (hit := cache.get(key)) is not None:
+        return Result.model_validate(hit)
+    result = registry.run(name, dict(values), seed)
+    if cache is not None:
+        cache.put(key, result.model_dump(mode="json"))
+    return result
+
+
 def run_simulation(
-    name: str, values: Mapping[str, str], overrides: Mapping[str, str], seed: int
+    name: str,
+    values: Mapping[str, str],
+    overrides: Mapping[str, str],
+    seed: int,
+    cache: ResultCache | None = None,
 ) -> SimRun:
-    """Run ``name`` with ``values``, and again with ``overrides`` applied when there are any.
+    """Run ``name`` with ``values``, and again with ``overrides`` applied when there are any,
+    each through ``cache`` (the one ``verify`` fills, so a run made once is instant after).
 
     Blocking and CPU-bound (numpy releases the GIL): call it from a thread worker. Raises
     ``simulations.registry.SimulationError`` for an unknown name or a bad parameter.
@@ -161,8 +184,8 @@ def run_simulation(
 
     started = time.perf_counter()
     experiment = registry.get(name)
-    result = registry.run(name, dict(values), seed)
-    comparison = registry.run(name, {**values, **overrides}, seed) if overrides else None
+    result = cached_run(name, values, seed, cache)
+    comparison = cached_run(name, {**values, **overrides}, seed, cache) if overrides else None
     return SimRun(
         name=name,
         summary=experiment.summary,

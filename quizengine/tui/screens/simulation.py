@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
 from quizengine.bank.model import SimLink
+from quizengine.lab.cache import ResultCache
 from quizengine.lab.experiments import (
     ParamSpec,
     SimRun,
@@ -180,7 +181,8 @@ again; **v** plots the next series; **Esc** goes back.
         if overrides is None:  # the first run of a link: compare with the usual remedy
             overrides = default_comparison(self.specs, values)
             self.app.call_from_thread(self._set_compare, overrides)
-        return run_simulation(name, values, overrides, self.seed)
+        # The run cache verify fills: a run already made (here or by verify) is instant.
+        return run_simulation(name, values, overrides, self.seed, cache=ResultCache())
 
     def _set_compare(self, overrides: dict[str, str]) -> None:
         self.query_one("#sim-compare", FormInput).value = format_overrides(overrides)
