@@ -382,6 +382,13 @@ def _decide(
         )
     expression = key_plan.expression
     if expression is not None:
+        if expression.metric not in result["metrics"] or (
+            baseline is not None and expression.metric not in baseline["metrics"]
+        ):
+            return (
+                f"metric {expression.metric!r} is not reported by {simulation} with these "
+                f"parameters; reported: {', '.join(result['metrics'])}"
+            )
         value = float(result["metrics"][expression.metric])
         evidence = {expression.metric: value}
         base_value = None
