@@ -9,10 +9,10 @@ import types
 import typing
 from typing import TYPE_CHECKING, Any
 
-from quizengine.cli import EXIT_OK, UsageError
+from quizengine.commands.common import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
-    from simulations.base import Experiment, Result
+    from quizengine.lab.experiments import Experiment, Result
 
 PLOT_HEIGHT = 16
 MAX_PLOT_WIDTH = 100
@@ -45,22 +45,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from simulations import registry
+    from quizengine.lab import experiments
 
     if args.list:
-        for name in registry.names():
-            try:
-                summary = registry.get(name).summary
-            except ImportError as error:  # an experiment still being written
-                summary = f"(not available: {error})"
+        for name, summary in experiments.catalogue():
             print(f"{name:<24} {summary}")
         return EXIT_OK
     if args.name is None:
         if args.help:
             args.print_help()
             return EXIT_OK
-        raise UsageError(f"name a simulation ({', '.join(registry.names())}) or use --list")
-    experiment = _experiment(args.name)
+        raise UsageError(f"name a simulation ({', '.join(experiments.names())}) or use --list")
+    try:
+        experiment = experiments.experiment(args.name)
+    except experiments.ExperimentError as error:
+        raise UsageError(str(error)) from None
     if args.help:
         print(describe(experiment))
         return EXIT_OK
@@ -68,8 +67,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must be between 0 and 2**63-1 (got {args.seed})")
     raw = parse_settings(args.set)
     try:
-        params = registry.parse_params(experiment, raw)
-    except registry.SimulationError as error:
+        params = experiments.parse_params(experiment, raw)
+    except experiments.ExperimentError as error:
         raise UsageError(str(error)) from None
     result = experiment.run(params, args.seed)
     if args.format == "json":
@@ -78,17 +77,6 @@ def run(args: argparse.Namespace) -> int:
         width = min(shutil.get_terminal_size((MAX_PLOT_WIDTH, 24)).columns, MAX_PLOT_WIDTH)
         print(render_text(experiment, result, width))
     return EXIT_OK
-
-
-def _experiment(name: str) -> Experiment:
-    from simulations import registry
-
-    try:
-        return registry.get(name)
-    except registry.SimulationError as error:
-        raise UsageError(str(error)) from None
-    except ImportError as error:
-        raise UsageError(f"simulation {name!r} is not available: {error}") from None
 
 
 def parse_settings(settings: list[str]) -> dict[str, str]:

@@ -8,18 +8,65 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, get_args, get_origin
-
-from quizengine.lab.cache import ResultCache, run_key
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from simulations.base import Result
+    from simulations.base import Experiment, Params, Result
 
 ParamKind = Literal["choice", "int", "float", "text"]
+
+
+class ExperimentError(ValueError):
+    """An unknown or unavailable simulation, or a bad parameter: the message says which."""
+
+
+def names() -> list[str]:
+    """The registered simulation names, sorted (no experiment is imported)."""
+    from simulations import registry
+
+    return registry.names()
+
+
+def catalogue() -> list[tuple[str, str]]:
+    """Every registered simulation with its one-line summary (or why it is not available)."""
+    from simulations import registry
+
+    entries = []
+    for name in registry.names():
+        try:
+            summary = registry.get(name).summary
+        except ImportError as error:  # an experiment still being written
+            summary = f"(not available: {error})"
+        entries.append((name, summary))
+    return entries
+
+
+def experiment(name: str) -> Experiment:
+    """The experiment called ``name`` (imports its module, and so numpy)."""
+    from simulations import registry
+
+    try:
+        return registry.get(name)
+    except registry.SimulationError as error:
+        raise ExperimentError(str(error)) from None
+    except ImportError as error:
+        raise ExperimentError(f"simulation {name!r} is not available: {error}") from None
+
+
+def parse_params(chosen: Experiment, raw: Mapping[str, str]) -> Params:
+    """``raw`` (string) values validated into the experiment's typed parameters."""
+    from simulations import registry
+
+    try:
+        return registry.parse_params(chosen, raw)
+    except registry.SimulationError as error:
+        raise ExperimentError(str(error)) from None
+
+
 # Compared against when the link does not say: the remedy most questions are about.
 PREFERRED_COMPARISON = {"activation": "relu", "init": "he", "cell": "lstm"}
 
@@ -151,31 +198,16 @@ class SimRun:
     seconds: float
 
 
-def cached_run(
-    name: str, values: Mapping[str, str], seed: int, cache: ResultCache | None
-) -> Result:
-    """One run through the run cache ``verify`` uses: read when there, else run and store."""
-    from simulations import registry
-    from simulations.base import Result
-
-    key = run_key(name, dict(values), seed)  # validates: raises SimulationError
-    if cache is not None and (hit := cache.get(key)) is not None:
-        return Result.model_validate(hit)
-    result = registry.run(name, dict(values), seed)
-    if cache is not None:
-        cache.put(key, result.model_dump(mode="json"))
-    return result
-
-
 def run_simulation(
     name: str,
     values: Mapping[str, str],
     overrides: Mapping[str, str],
     seed: int,
-    cache: ResultCache | None = None,
+    run: Callable[[str, Mapping[str, str], int], Result] | None = None,
 ) -> SimRun:
     """Run ``name`` with ``values``, and again with ``overrides`` applied when there are any,
-    each through ``cache`` (the one ``verify`` fills, so a run made once is instant after).
+    each by ``run`` (default: directly; the panel passes the run cache verify fills, so a
+    run made once is instant after, see quizengine.lab.cache.cached_result).
 
     Blocking and CPU-bound (numpy releases the GIL): call it from a thread worker. Raises
     ``simulations.registry.SimulationError`` for an unknown name or a bad parameter.
@@ -184,8 +216,9 @@ def run_simulation(
 
     started = time.perf_counter()
     experiment = registry.get(name)
-    result = cached_run(name, values, seed, cache)
-    comparison = cached_run(name, {**values, **overrides}, seed, cache) if overrides else None
+    run = run or (lambda n, v, s: registry.run(n, dict(v), s))
+    result = run(name, values, seed)
+    comparison = run(name, {**values, **overrides}, seed) if overrides else None
     return SimRun(
         name=name,
         summary=experiment.summary,

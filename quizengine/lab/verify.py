@@ -30,6 +30,7 @@ from quizengine.bank.model import Bank, Question, SimLink
 from quizengine.lab.cache import ResultCache, RunKey, run_key
 from quizengine.lab.conditions import Condition, Sweep, plan
 from quizengine.lab.executor import Executor, run_each
+from quizengine.lab.executor import available_cores as available_cores  # the command asks here
 
 Verdict = Literal["agree", "disagree", "fragile", "broken"]
 VERDICTS: tuple[Verdict, ...] = ("agree", "disagree", "fragile", "broken")
@@ -135,38 +136,30 @@ class KeyPlan:
             yield condition, treated, base
 
 
-def _keyed_items(question: Question) -> Iterable[tuple[str, str, int, str, SimLink | None]]:
-    """(label, text, line, key, link) for everything of the question that has a key."""
-    for number, choice in enumerate(question.choices, start=1):
-        key = "correct" if choice.correct else "wrong"
-        yield f"choice {number}", choice.text, choice.line, key, choice.claim
-    if question.answer is not None:
-        line = question.metric_link.line if question.metric_link else question.id_line
-        yield "answer", "numeric answer", line, f"{question.answer.value:g}", question.metric_link
-
-
 def plan_question(question: Question, sweep: Sweep, seed: int) -> list[KeyPlan]:
     """What to run for every key of the question."""
+    from quizengine.lab import experiments
     from simulations import registry
 
     plans: list[KeyPlan] = []
-    for label, text, line, key, link in _keyed_items(question):
-        base = KeyPlan(label, text, line, key, link)
+    for keyed in question.keyed_links():
+        link, label = keyed.link, keyed.label
+        base = KeyPlan(label, keyed.text, keyed.line, keyed.key_text, link)
         if link is None:
-            missing = "no metric link" if label == "answer" else "no claim link"
+            missing = "no metric link" if keyed.role == "metric" else "no claim link"
             plans.append(_replace(base, problem=missing))
             continue
         base = _replace(base, line=link.line)
-        resolved = question.resolve(link) if label != "answer" else link
+        resolved = question.resolve(link) if keyed.role == "claim" else link
         try:
-            experiment = registry.get(link.simulation)
-            registry.parse_params(experiment, resolved.params)
-        except registry.SimulationError as error:
+            experiment = experiments.experiment(link.simulation)
+            experiments.parse_params(experiment, resolved.params)
+        except experiments.ExperimentError as error:
             plans.append(_replace(base, problem=str(error)))
             continue
         expression = None
         baseline = None
-        if label != "answer" and link.target and is_expression(link.target):
+        if keyed.role == "claim" and link.target and is_expression(link.target):
             expression = parse_expression(link.target)
             if expression.metric not in experiment.metrics:
                 known = ", ".join(sorted(experiment.metrics))
@@ -209,12 +202,12 @@ def plan_question(question: Question, sweep: Sweep, seed: int) -> list[KeyPlan]:
 
 def _runnable(experiment: Any, configs: list[dict[str, str]], overrides: dict[str, str]) -> bool:
     """Whether every configuration accepts the overrides (within the run-time limits)."""
-    from simulations import registry
+    from quizengine.lab import experiments
 
     try:
         for params in configs:
-            registry.parse_params(experiment, {**params, **overrides})
-    except registry.SimulationError:
+            experiments.parse_params(experiment, {**params, **overrides})
+    except experiments.ExperimentError:
         return False
     return True
 
@@ -243,7 +236,8 @@ def execute_runs(
     executor: Executor,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[RunKey, dict[str, Any]], int]:
-    """Results of every run (from the cache when possible) and how many came from the cache."""
+    """Results of every run (from the cache when possible) and how many came from the cache.
+    The executor caps local workers at the cores (quizengine.lab.executor)."""
     results: dict[RunKey, dict[str, Any]] = {}
     pending: list[RunKey] = []
     for key in dict.fromkeys(keys):

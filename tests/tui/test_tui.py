@@ -12,7 +12,7 @@ from tui_support import BANK_DIR, Clock, fixture_bank
 
 from quizengine.bank.model import Bank
 from quizengine.history import HistoryStore
-from quizengine.practice.quiz import Quiz, format_duration, make_items
+from quizengine.practice.quiz import Quiz, make_items
 from quizengine.tui.app import QuizApp
 from quizengine.tui.dialogs.help import HelpScreen
 from quizengine.tui.dialogs.resume import ResumeScreen
@@ -21,6 +21,7 @@ from quizengine.tui.screens.feedback import FeedbackScreen
 from quizengine.tui.screens.question import QuestionScreen
 from quizengine.tui.screens.summary import SummaryScreen
 from quizengine.tui.widgets.controls import hanging_lines, screen_actions
+from quizengine.words import format_duration
 
 SIZE = (80, 24)
 

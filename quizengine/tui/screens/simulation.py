@@ -6,6 +6,7 @@ form on the left changes the parameters and the comparison, and ``r`` runs again
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Sequence
 from typing import ClassVar
@@ -31,7 +32,7 @@ from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
 from quizengine.bank.model import SimLink
-from quizengine.lab.cache import ResultCache
+from quizengine.lab.cache import ResultCache, cached_result
 from quizengine.lab.experiments import (
     ParamSpec,
     SimRun,
@@ -182,7 +183,8 @@ again; **v** plots the next series; **Esc** goes back.
             overrides = default_comparison(self.specs, values)
             self.app.call_from_thread(self._set_compare, overrides)
         # The run cache verify fills: a run already made (here or by verify) is instant.
-        return run_simulation(name, values, overrides, self.seed, cache=ResultCache())
+        cached = functools.partial(cached_result, ResultCache())
+        return run_simulation(name, values, overrides, self.seed, run=cached)
 
     def _set_compare(self, overrides: dict[str, str]) -> None:
         self.query_one("#sim-compare", FormInput).value = format_overrides(overrides)
