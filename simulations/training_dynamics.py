@@ -419,6 +419,7 @@ EXPERIMENT = Experiment(
     },
     main_series=("relative_weight_change",),
     log_scale=True,
+    comparison={"activation": "relu", "init": "he"},
     conditions={
         "depth": ("10", "20", "30"),
         "width": ("16", "32", "48"),

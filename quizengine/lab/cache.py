@@ -19,14 +19,10 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from simulations.base import Result
+from typing import Any
 
 from quizengine.safefile import NotReadable, read_regular_file
 
@@ -50,19 +46,6 @@ class RunKey:
     def digest(self) -> str:
         text = f"{source_fingerprint()}\n{self.simulation}\n{self.params_json}\n{self.seed}"
         return hashlib.sha256(text.encode()).hexdigest()
-
-
-def run_key(simulation: str, raw_params: dict[str, str], seed: int) -> RunKey:
-    """Validate the parameters (raises experiments.ExperimentError) and build the key."""
-    from quizengine.lab.experiments import ExperimentError
-    from simulations import registry
-
-    try:
-        experiment = registry.get(simulation)
-        params = registry.parse_params(experiment, raw_params).model_dump(mode="json")
-    except registry.SimulationError as error:
-        raise ExperimentError(str(error)) from None
-    return RunKey(simulation, json.dumps(params, sort_keys=True), seed)
 
 
 @cache
@@ -158,20 +141,3 @@ def _verified(key: RunKey, data: bytes) -> dict[str, Any] | None:
     if parsed.simulation != key.simulation or parsed.seed != key.seed:
         return None
     return result if isinstance(result, dict) else None
-
-
-def cached_result(
-    cache: ResultCache | None, name: str, values: Mapping[str, str], seed: int
-) -> Result:
-    """One run through the cache: read when there, else run and store (the simulation panel's
-    way to share verify's runs). Raises experiments.ExperimentError for a bad name or value."""
-    from simulations import registry
-    from simulations.base import Result
-
-    key = run_key(name, dict(values), seed)
-    if cache is not None and (hit := cache.get(key)) is not None:
-        return Result.model_validate(hit)
-    result = registry.run(name, dict(values), seed)
-    if cache is not None:
-        cache.put(key, result.model_dump(mode="json"))
-    return result

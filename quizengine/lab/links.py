@@ -1,7 +1,7 @@
 """Check that a question's ``sim:`` links name real simulations, parameters, claims and metrics.
 
-Kept apart from the parser because it imports the simulation registry (and, through the
-experiments, numpy): the TUI parses questions at start-up without paying for that.
+Kept apart from the parser because it imports the simulations (through lab/experiments, and so
+numpy): the TUI parses questions at start-up without paying for that.
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ def link_problems(
     question: Question, roles: Collection[LinkRole] = ("claim", "metric", "run")
 ) -> list[Diagnostic]:
     """Every broken ``sim:`` link of the question (of those with one of ``roles``), as errors
-    at the link's position. A claim link is checked as it runs: with the baseline's parameters
+    at the link's position. A claim link is checked as it runs, with the baseline's parameters
     filled in; the baseline itself is checked with the claims."""
-    from simulations import registry
+    from quizengine.lab.experiments import ExperimentError, describe, resolve
 
     problems: list[Diagnostic] = []
 
@@ -39,10 +39,10 @@ def link_problems(
         chosen.append(("run", question.baseline))  # a configuration; the parser saw no target
     for role, link in chosen:
         try:
-            experiment = registry.get(link.simulation)
+            experiment = describe(link.simulation)
             resolved = question.resolve(link) if role == "claim" else link
-            registry.parse_params(experiment, resolved.params)
-        except registry.SimulationError as error:
+            resolve(link.simulation, resolved.params, seed=0)
+        except ExperimentError as error:
             report(link, str(error))
             continue
         if link.target is None:

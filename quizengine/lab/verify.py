@@ -27,10 +27,11 @@ from pydantic import BaseModel
 
 from quizengine.bank.claimexpr import MetricClaim, is_expression, parse_expression
 from quizengine.bank.model import Bank, Question, SimLink
-from quizengine.lab.cache import ResultCache, RunKey, run_key
+from quizengine.lab.cache import ResultCache, RunKey
 from quizengine.lab.conditions import Condition, Sweep, plan
 from quizengine.lab.executor import Executor, run_each
 from quizengine.lab.executor import available_cores as available_cores  # the command asks here
+from quizengine.lab.experiments import ExperimentError, describe, resolve, run
 
 Verdict = Literal["agree", "disagree", "fragile", "broken"]
 VERDICTS: tuple[Verdict, ...] = ("agree", "disagree", "fragile", "broken")
@@ -129,18 +130,15 @@ class KeyPlan:
         assert self.link is not None
         for condition in self.conditions:
             overrides = dict(condition.overrides)
-            treated = run_key(self.link.simulation, {**self.params, **overrides}, condition.seed)
+            treated = resolve(self.link.simulation, {**self.params, **overrides}, condition.seed)
             base = None
             if self.baseline is not None:
-                base = run_key(self.link.simulation, {**self.baseline, **overrides}, condition.seed)
+                base = resolve(self.link.simulation, {**self.baseline, **overrides}, condition.seed)
             yield condition, treated, base
 
 
 def plan_question(question: Question, sweep: Sweep, seed: int) -> list[KeyPlan]:
     """What to run for every key of the question."""
-    from quizengine.lab import experiments
-    from simulations import registry
-
     plans: list[KeyPlan] = []
     for keyed in question.keyed_links():
         link, label = keyed.link, keyed.label
@@ -152,9 +150,9 @@ def plan_question(question: Question, sweep: Sweep, seed: int) -> list[KeyPlan]:
         base = _replace(base, line=link.line)
         resolved = question.resolve(link) if keyed.role == "claim" else link
         try:
-            experiment = experiments.experiment(link.simulation)
-            experiments.parse_params(experiment, resolved.params)
-        except experiments.ExperimentError as error:
+            experiment = describe(link.simulation)
+            resolve(link.simulation, resolved.params, seed)
+        except ExperimentError as error:
             plans.append(_replace(base, problem=str(error)))
             continue
         expression = None
@@ -178,11 +176,11 @@ def plan_question(question: Question, sweep: Sweep, seed: int) -> list[KeyPlan]:
                 baseline = dict(question.baseline.params)
 
         configs = [dict(resolved.params)] + ([baseline] if baseline is not None else [])
-        valid = functools.partial(_runnable, experiment, configs)
+        valid = functools.partial(_runnable, link.simulation, configs)
         conditions = plan(
             experiment.name,
-            registry.condition_ranges(experiment),
-            registry.defaults(experiment),
+            experiment.conditions,
+            experiment.defaults,
             set(resolved.params),
             sweep,
             seed,
@@ -200,14 +198,12 @@ def plan_question(question: Question, sweep: Sweep, seed: int) -> list[KeyPlan]:
     return plans
 
 
-def _runnable(experiment: Any, configs: list[dict[str, str]], overrides: dict[str, str]) -> bool:
+def _runnable(simulation: str, configs: list[dict[str, str]], overrides: dict[str, str]) -> bool:
     """Whether every configuration accepts the overrides (within the run-time limits)."""
-    from quizengine.lab import experiments
-
     try:
         for params in configs:
-            experiments.parse_params(experiment, {**params, **overrides})
-    except experiments.ExperimentError:
+            resolve(simulation, {**params, **overrides}, 0)
+    except ExperimentError:
         return False
     return True
 
@@ -223,11 +219,7 @@ def _replace(plan: KeyPlan, **changes: Any) -> KeyPlan:
 
 def _run_one(key: RunKey) -> dict[str, Any]:
     """Worker: one simulation run as its JSON form (picklable in and out)."""
-    from simulations import registry
-
-    experiment = registry.get(key.simulation)
-    params = registry.parse_params(experiment, key.params)
-    return experiment.run(params, key.seed).model_dump(mode="json")
+    return run(key).model_dump(mode="json")
 
 
 def execute_runs(
@@ -348,8 +340,6 @@ def _decide(
     baseline: dict[str, Any] | None,
 ) -> tuple[bool, dict[str, float], str, str] | str:
     """(holds, evidence, what the simulation says, the claim in words), or why it is broken."""
-    from simulations import registry
-
     link = key_plan.link
     assert link is not None
     simulation = link.simulation
@@ -392,7 +382,7 @@ def _decide(
         bound = expression.bound(base_value)
         evidence["bound"] = bound
         holds = expression.holds(value, base_value)
-        description = registry.get(simulation).metrics[expression.metric]
+        description = describe(simulation).metrics[expression.metric]
         return holds, evidence, "holds" if holds else "fails", expression.describe(description)
     claim = next((c for c in result["claims"] if c["id"] == link.target), None)
     if claim is None:

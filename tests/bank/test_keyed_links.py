@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from quizengine.bank.load import default_bank_path, load_bank
+from quizengine.bank.model import Question
 
 
-def _bank_question(question_id: str):
+def _bank_question(question_id: str) -> Question:
     return load_bank([default_bank_path()]).by_id(question_id)
 
 

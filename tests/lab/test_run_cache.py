@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 import types
 from pathlib import Path
@@ -11,8 +10,9 @@ import pytest
 
 from quizengine.bank.load import load_bank
 from quizengine.lab import cache as run_cache
-from quizengine.lab.cache import ResultCache, cached_result, run_key
+from quizengine.lab.cache import ResultCache
 from quizengine.lab.conditions import Sweep
+from quizengine.lab.experiments import resolve as run_key
 from quizengine.lab.experiments import run_simulation
 from quizengine.lab.verify import verify_bank
 from simulations import registry
@@ -77,10 +77,9 @@ def test_the_panel_reads_what_verify_ran_and_fills_the_same_cache(
         raise AssertionError("ran a simulation the cache holds")
 
     monkeypatch.setattr(registry, "run", no_runs)
-    through_cache = functools.partial(cached_result, cache)
-    shown = run_simulation("toy", {"x": "2"}, {}, 0, run=through_cache)
+    shown = run_simulation("toy", {"x": "2"}, {}, 0, cache)
     assert shown.result.metrics["value"] == 2.0
     monkeypatch.undo()
     monkeypatch.setitem(registry._MODULES, "toy", "toy_experiment")
-    run_simulation("toy", {"x": "2"}, {"mode": "double"}, 0, run=through_cache)  # fills it
+    run_simulation("toy", {"x": "2"}, {"mode": "double"}, 0, cache)  # fills it
     assert cache.get(run_key("toy", {"x": "2", "mode": "double"}, 0)) is not None

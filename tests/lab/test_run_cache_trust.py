@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from test_verify import QUESTION, verify, write_bank
 
-from quizengine.lab.cache import ResultCache, run_key
+from quizengine.lab.cache import ResultCache
+from quizengine.lab.experiments import resolve as run_key
 from simulations import registry
 
 
