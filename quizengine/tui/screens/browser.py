@@ -1,0 +1,280 @@
+"""The bank browser: every question with its last result, a filter, and ways to start a quiz."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Static
+
+from quizengine.bank.diagnostics import Diagnostic
+from quizengine.bank.model import Question
+from quizengine.practice.quiz import format_score
+from quizengine.tui.widgets.controls import KeyBar, KeyedInput, plain_cell
+from quizengine.words import plural
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the history knows about a question: the last score and when it is due again."""
+
+    last_score: float | None = None
+    due: dt.datetime | None = None
+
+
+def matches(question: Question, query: str) -> bool:
+    """Every word of ``query`` must match: ``#tag`` a tag's start, other words anywhere in the
+    title, id, topic, tags or difficulty (case-insensitive)."""
+    tags = [tag.lower() for tag in question.tags]
+    haystack = " ".join(
+        [question.title, question.id, question.topic or "", question.difficulty, *tags]
+    ).lower()
+    for word in query.lower().split():
+        if word.startswith("#"):
+            if not any(tag.startswith(word[1:]) for tag in tags):
+                return False
+        elif word not in haystack:
+            return False
+    return True
+
+
+def due_label(due: dt.datetime | None, now: dt.datetime) -> str:
+    """``now``, ``in 3d``, ``in 5h``, or empty when never answered."""
+    if due is None:
+        return ""
+    seconds = (due - now).total_seconds()
+    if seconds <= 0:
+        return "now"
+    if seconds < 3600:
+        return f"in {max(1, int(seconds // 60))}m"
+    if seconds < 86400:
+        return f"in {int(seconds // 3600)}h"
+    return f"in {int(seconds // 86400)}d"
+
+
+FIXED_COLUMNS = (("Tags", 16), ("Level", 6), ("Last", 4), ("Due", 6))
+
+
+class FilterInput(KeyedInput):
+    """The filter box; Enter starts every question it shows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.start_shown", "Start shown"),
+        Binding("escape", "clear", "Clear filter", show=False),
+        Binding("down", "screen.focus_table", "List", key_display="↓"),
+    ]
+
+    def action_clear(self) -> None:
+        self.value = ""
+
+
+class QuestionTable(DataTable[str]):
+    """The questions; Enter starts the highlighted one alone."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.start_one", "Start one"),
+        Binding("slash", "screen.focus_filter", "Filter", key_display="/"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row == 0:  # above the first row is the filter
+            self.screen.query_one(FilterInput).focus()
+        else:
+            super().action_cursor_up()
+
+
+class BrowserScreen(Screen[None]):
+    """Pick what to practise."""
+
+    HELP = """\
+## Bank browser
+
+Type to filter: every word must appear in the title, id, topic, tags or difficulty;
+`#word` matches tags that start with it. **Enter** in the filter starts a quiz of every question
+shown; **↓** moves to the list, where **Enter** starts one question alone. **Ctrl+T** steps the
+filter through the tags. *Last* is your latest score and *Due* when the question is up for review:
+**Ctrl+R** reviews the questions due now, **Ctrl+S** shows your statistics.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+t", "next_tag", "Tags"),
+        Binding("ctrl+r", "review", "Review"),
+        Binding("ctrl+s", "app.stats", "Stats"),
+        Binding("ctrl+q", "app.quit", "Quit"),
+    ]
+
+    class Start(Message):
+        """Start a quiz on these questions."""
+
+        def __init__(self, questions: list[Question], kind: str = "quiz") -> None:
+            super().__init__()
+            self.questions = questions
+            self.kind = kind
+            """"quiz", or "review" for the questions due (the history keeps the difference)."""
+
+    def __init__(
+        self,
+        questions: Sequence[Question],
+        diagnostics: Sequence[Diagnostic] = (),
+        standings: Mapping[str, Standing] | None = None,
+        *,
+        now: dt.datetime,
+    ) -> None:
+        super().__init__()
+        self.questions = list(questions)
+        self.errors = [d for d in diagnostics if d.severity == "error"]
+        self.standings = dict(standings or {})
+        self.now = now
+        self.shown: list[Question] = []
+        self.tags = sorted({tag for q in self.questions for tag in q.tags})
+        self.title_width = 36
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="counts")
+        yield FilterInput(
+            placeholder="Type to filter (#tag for a tag)…",
+            id="filter",
+            compact=True,
+        )
+        yield QuestionTable(id="questions", cursor_type="row", zebra_stripes=True)
+        if self.errors:
+            with VerticalScroll(id="load-errors"):
+                yield Static(self._errors_content())
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one(FilterInput).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The title takes the width the other columns leave (36 cells at 80 columns)."""
+        fixed = sum(width for _, width in FIXED_COLUMNS)
+        padding = 2 * (len(FIXED_COLUMNS) + 1) + 2  # a cell each side of a column, a scrollbar
+        title_width = max(16, event.size.width - fixed - padding)
+        table = self.query_one(QuestionTable)
+        if table.columns and title_width == self.title_width:
+            # Start-up alone brings four resizes (the height settles, the screen is pushed);
+            # rebuilding the table each time made the browser draw it three times over.
+            return
+        self.title_width = title_width
+        table.clear(columns=True)
+        # Labels and cells as Text and Content: a str would be parsed as Rich markup, and the
+        # first parse loads Rich's emoji table (~2 ms of start-up).
+        table.add_column(Text("Title"), width=self.title_width)
+        for name, width in FIXED_COLUMNS:
+            table.add_column(Text(name), width=width)
+        self._refill(self.query_one(FilterInput).value)
+
+    def update_standings(self, standings: Mapping[str, Standing], now: dt.datetime) -> None:
+        """New results from the history (after a quiz): redraw the Last and Due columns."""
+        self.standings = dict(standings)
+        self.now = now
+        self._refill(self.query_one(FilterInput).value)
+        self.refresh_bindings()  # "Review due" appears once something is due
+
+    def _errors_content(self) -> Content:
+        files = len({d.path for d in self.errors})
+        head = f"{files} file{'s' if files != 1 else ''} failed to load:\n"
+        return Content.assemble((head, "bold $error"), "\n".join(str(d) for d in self.errors))
+
+    def _refill(self, query: str) -> None:
+        table = self.query_one(QuestionTable)
+        highlighted = (
+            self.shown[table.cursor_row].id if 0 <= table.cursor_row < len(self.shown) else None
+        )
+        table.clear()
+        self.shown = [q for q in self.questions if matches(q, query)]
+        for question in self.shown:
+            standing = self.standings.get(question.id, Standing())
+            last = "" if standing.last_score is None else format_score(standing.last_score)
+            table.add_row(  # authors' text as Content: plain text, never read as markup
+                plain_cell(question.title, self.title_width),
+                plain_cell(", ".join(question.tags), FIXED_COLUMNS[0][1]),
+                Content(question.difficulty),
+                Content(last),
+                Content(due_label(standing.due, self.now)),
+                key=question.id,
+            )
+        ids = [q.id for q in self.shown]
+        if highlighted in ids:  # keep the learner's place when the table is redrawn
+            table.move_cursor(row=ids.index(highlighted), animate=False)
+        total = len(self.questions)
+        shown = (
+            f" · {len(self.shown)} of {plural(total, 'question')} shown"
+            if total
+            else " · no question loaded: give files or folders of question files"
+        )
+        self.query_one("#counts", Static).update(Content.assemble(("quizengine", "bold"), shown))
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._refill(event.value)
+
+    def action_start_shown(self) -> None:
+        if not self.questions:
+            self.notify("There is no question to take: no file loaded.", severity="warning")
+            return
+        if not self.shown:
+            self.notify("No question matches the filter.", severity="warning")
+            return
+        self.post_message(self.Start(list(self.shown)))
+
+    def action_start_one(self) -> None:
+        table = self.query_one(QuestionTable)
+        if self.shown:
+            self.post_message(self.Start([self.shown[table.cursor_row]]))
+
+    @on(DataTable.RowSelected, "#questions")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # a mouse click or Enter on a row: start that question
+        self.action_start_one()
+
+    def due_questions(self) -> list[Question]:
+        """Questions whose review date has come, most overdue first."""
+        due = [
+            (standing.due, i, q)
+            for i, q in enumerate(self.questions)
+            if (standing := self.standings.get(q.id)) and standing.due and standing.due <= self.now
+        ]
+        return [q for _, _, q in sorted(due)]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review":
+            return bool(self.due_questions())
+        return True
+
+    def action_review(self) -> None:
+        self.post_message(self.Start(self.due_questions(), kind="review"))
+
+    def action_focus_table(self) -> None:
+        if self.shown:
+            self.query_one(QuestionTable).focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one(FilterInput).focus()
+
+    def action_next_tag(self) -> None:
+        """Step the filter through ``#tag`` for each tag, then back to everything."""
+        if not self.tags:
+            self.notify("No question has tags.", severity="warning")
+            return
+        filter_input = self.query_one(FilterInput)
+        current = filter_input.value.strip()
+        choices = [f"#{tag}" for tag in self.tags] + [""]
+        following = (
+            choices[(choices.index(current) + 1) % len(choices)]
+            if current in choices
+            else choices[0]
+        )
+        filter_input.value = following
+        filter_input.cursor_position = len(following)
