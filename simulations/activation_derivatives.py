@@ -162,4 +162,10 @@ EXPERIMENT = Experiment(
     },
     main_series=("derivative",),
     log_scale=False,
+    conditions={
+        # exact properties of one function: nothing to vary but what a link names
+        "activation": ("sigmoid",),
+        "input_std": ("5",),
+        "samples": ("1000000",),
+    },
 )

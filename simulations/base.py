@@ -71,3 +71,7 @@ class Experiment:
     """The series worth plotting first (e.g. gradient norm per layer)."""
     log_scale: bool = True
     """Whether the main series reads best on a log scale."""
+    conditions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Parameter -> the values (as a link writes them) over which a statement that does not
+    name the parameter should still hold; ``verify`` samples them. A single value (the
+    default) says the parameter is part of the scenario: held there unless a link names it."""

@@ -403,4 +403,21 @@ EXPERIMENT = Experiment(
     },
     main_series=("relative_weight_change",),
     log_scale=True,
+    conditions={
+        "depth": ("10", "20", "30"),
+        "width": ("16", "32", "48"),
+        "batch": ("16", "32", "64"),
+        "inputs": ("8", "16", "32"),
+        # the scenario: held at the default unless a link names it
+        "seeds": ("8",),
+        "activation": ("sigmoid",),
+        "init": ("xavier",),
+        "batchnorm": ("false",),
+        "residual": ("false",),
+        "optimizer": ("sgd",),
+        "lr": ("0.003",),
+        "clip": ("none",),
+        "clip_threshold": ("1",),
+        "steps": ("100",),
+    },
 )

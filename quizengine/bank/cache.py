@@ -39,7 +39,16 @@ from quizengine.bank.model import Question
 FORMAT = 1
 """Bumped when the layout of a cache file changes."""
 # The modules whose code decides what a file parses to, ours and the libraries'.
-_OWN_MODULES = ("load", "cache", "diagnostics", "frontmatter", "model", "parser", "simlink")
+_OWN_MODULES = (
+    "load",
+    "cache",
+    "claimexpr",
+    "diagnostics",
+    "frontmatter",
+    "model",
+    "parser",
+    "simlink",
+)
 _LIBRARIES = ("markdown_it", "mdit_py_plugins", "yaml", "pydantic", "pydantic_core")
 
 Parse = Callable[[str, bytes], tuple[Question, list[Diagnostic]]]

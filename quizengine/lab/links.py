@@ -6,10 +6,17 @@ experiments, numpy): the TUI parses questions at start-up without paying for tha
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
+from quizengine.bank.claimexpr import is_expression, parse_expression
 from quizengine.bank.diagnostics import Diagnostic
 from quizengine.bank.model import Question, SimLink
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def link_problems(question: Question, links: Iterable[SimLink] | None = None) -> list[Diagnostic]:
@@ -25,14 +32,28 @@ def link_problems(question: Question, links: Iterable[SimLink] | None = None) ->
         )
 
     claim_links = {id(c.claim) for c in question.choices if c.claim is not None}
-    for link in question.sim_links if links is None else links:
+    chosen = question.sim_links if links is None else list(links)
+    if links is None and question.baseline is not None:
+        chosen.append(question.baseline)
+    for link in chosen:
         try:
             experiment = registry.get(link.simulation)
-            registry.parse_params(experiment, link.params)
+            resolved = question.resolve(link) if id(link) in claim_links else link
+            registry.parse_params(experiment, resolved.params)
         except registry.SimulationError as error:
             report(link, str(error))
             continue
         if link.target is None:
+            continue
+        if id(link) in claim_links and is_expression(link.target):
+            metric = parse_expression(link.target).metric  # the parser checked the syntax
+            if metric not in experiment.metrics:
+                report(
+                    link,
+                    f"unknown metric {metric!r} of {experiment.name}"
+                    f"{did_you_mean(metric, experiment.metrics)}; "
+                    f"known: {', '.join(sorted(experiment.metrics)) or 'none'}",
+                )
             continue
         if id(link) in claim_links:
             known, what = experiment.claims, "claim"
@@ -43,7 +64,7 @@ def link_problems(question: Question, links: Iterable[SimLink] | None = None) ->
         if link.target not in known:
             report(
                 link,
-                f"unknown {what} {link.target!r} of {experiment.name}; "
-                f"known: {', '.join(sorted(known)) or 'none'}",
+                f"unknown {what} {link.target!r} of {experiment.name}"
+                f"{did_you_mean(link.target, known)}; known: {', '.join(sorted(known)) or 'none'}",
             )
     return problems
