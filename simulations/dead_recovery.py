@@ -198,4 +198,18 @@ EXPERIMENT = Experiment(
     },
     main_series=("inactive_per_layer_phase1", "inactive_per_layer_phase2"),
     log_scale=False,
+    conditions={
+        "depth": ("2", "4", "6"),
+        "width": ("32", "64", "96"),
+        "inputs": ("8", "16", "32"),
+        "batch": ("64", "128", "192"),
+        # the scenario: held at the default unless a link names it
+        "activation": ("relu",),
+        "init": ("he",),
+        "seeds": ("8",),
+        "lr": ("0.03",),
+        "steps": ("100",),
+        "recovery_lr": ("0.001",),
+        "recovery_steps": ("200",),
+    },
 )

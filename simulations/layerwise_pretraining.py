@@ -274,4 +274,18 @@ EXPERIMENT = Experiment(
     },
     main_series=("baseline_relative_change", "pretrained_relative_change"),
     log_scale=True,
+    conditions={
+        "depth": ("6", "8", "10"),
+        "width": ("24", "32", "48"),
+        "inputs": ("8", "16", "32"),
+        "batch": ("32", "64", "128"),
+        # the scenario: held at the default unless a link names it
+        "seeds": ("8",),
+        "activation": ("sigmoid",),
+        "init": ("xavier",),
+        "pretrain_lr": ("0.03",),
+        "pretrain_steps": ("300",),
+        "lr": ("0.5",),
+        "steps": ("200",),
+    },
 )

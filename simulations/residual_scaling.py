@@ -259,4 +259,15 @@ EXPERIMENT = Experiment(
     },
     main_series=("forward_rms", "activation_grad_norm"),
     log_scale=True,
+    conditions={
+        "depth": ("10", "20", "30", "50"),
+        "width": ("64", "128", "256"),
+        "batch": ("32", "64", "128"),
+        "loss": ("mse", "sum"),
+        # the scenario: held at the default unless a link names it
+        "seeds": ("8",),
+        "activation": ("relu",),
+        "init": ("he",),
+        "branch": ("unscaled",),
+    },
 )
