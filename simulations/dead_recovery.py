@@ -48,7 +48,7 @@ class DeadRecoveryParams(Params):
     lr: float = Field(0.03, gt=0, le=10, description="the large Adam rate of phase 1")
     steps: int = Field(100, ge=1, le=2000, description="phase-1 steps")
     recovery_lr: float = Field(0.001, gt=0, le=10, description="the ordinary Adam rate of phase 2")
-    recovery_steps: int = Field(200, ge=1, le=4000, description="phase-2 steps")
+    recovery_steps: int = Field(100, ge=1, le=4000, description="phase-2 steps")
 
     @model_validator(mode="after")
     def _bounded(self) -> DeadRecoveryParams:
@@ -210,6 +210,6 @@ EXPERIMENT = Experiment(
         "lr": ("0.03",),
         "steps": ("100",),
         "recovery_lr": ("0.001",),
-        "recovery_steps": ("200",),
+        "recovery_steps": ("100",),
     },
 )
