@@ -163,3 +163,11 @@ def test_layerwise_pretraining_reports_its_runs() -> None:
     p = LayerwisePretrainingParams(**SMALL_PRE)
     net, x, y = build_pretraining(p, 3)
     assert m["initial_loss"] == pytest.approx(float(np.median(mse(net.forward(x), y)[0])))
+
+
+def test_negative_tail_slope_against_the_closed_forms() -> None:
+    """The smallest slope over [-50, -5] (input_std 5): leaky ReLU keeps 0.01, ELU's is e^-50."""
+    leaky = registry.run("activation-derivatives", {"activation": "leaky_relu", "samples": 1000})
+    elu = registry.run("activation-derivatives", {"activation": "elu", "samples": 1000})
+    assert leaky.metrics["negative_tail_min_derivative"] == pytest.approx(0.01)
+    assert elu.metrics["negative_tail_min_derivative"] == pytest.approx(np.exp(-50.0))
