@@ -167,6 +167,7 @@ EXPERIMENT = Experiment(
     },
     main_series=("derivative",),
     log_scale=False,
+    comparison={"activation": "relu"},
     conditions={
         # exact properties of one function: nothing to vary but what a link names
         "activation": ("sigmoid",),

@@ -263,6 +263,7 @@ EXPERIMENT = Experiment(
     },
     main_series=("dead_fraction_per_layer",),
     log_scale=False,
+    comparison={"activation": "relu", "init": "he"},
     conditions={
         "depth": ("2", "4", "8"),
         "width": ("32", "64", "96"),

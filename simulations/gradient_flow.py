@@ -390,6 +390,7 @@ EXPERIMENT = Experiment(
     },
     main_series=("activation_grad_norm", "weight_grad_norm"),
     log_scale=True,
+    comparison={"activation": "relu", "init": "he"},
     conditions={
         "depth": ("10", "20", "30", "50"),
         "width": ("64", "128", "256"),

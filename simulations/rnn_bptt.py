@@ -351,6 +351,7 @@ EXPERIMENT = Experiment(
     },
     main_series=("input_grad_norm",),
     log_scale=True,
+    comparison={"cell": "lstm"},
     conditions={
         "steps": ("30", "50", "100"),
         "hidden": ("16", "32", "64"),

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
-from quizengine.cli import EXIT_FINDING, EXIT_OK, UsageError
+from quizengine.commands.common import EXIT_FINDING, EXIT_OK, UsageError
+from quizengine.safetext import shown
 from quizengine.words import plural
 
 if TYPE_CHECKING:
@@ -32,7 +33,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--junit-xml", type=Path, metavar="FILE", help="also write JUnit XML")
     parser.add_argument("--seed", type=int, default=0, help="base seed of every run (default 0)")
     parser.add_argument(
-        "--jobs", type=int, default=os.cpu_count() or 1, help="parallel processes (default: cores)"
+        "--jobs",
+        type=int,
+        default=None,
+        help="parallel processes, at most the number of cores (default: the cores)",
     )
     parser.add_argument(
         "--sweep",
@@ -65,10 +69,19 @@ def run(args: argparse.Namespace) -> int:
     from quizengine.lab.conditions import Sweep
     from quizengine.lab.executor import Executor, ExecutorError
     from quizengine.lab.links import link_problems
-    from quizengine.lab.verify import report_json, verify_bank
+    from quizengine.lab.verify import available_cores, report_json, verify_bank
 
-    if args.jobs < 1:
-        raise UsageError(f"--jobs must be at least 1 (got {args.jobs})")
+    cores = available_cores()
+    jobs = cores if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1 (got {jobs})")
+    if jobs > cores:
+        print(
+            f"quizengine: --jobs {jobs} is more than the {plural(cores, 'core')} here; "
+            f"using {cores}",
+            file=sys.stderr,
+        )
+        jobs = cores
     if args.sweep < 0:
         raise UsageError(f"--sweep must be 0 or more (got {args.sweep})")
     if not 1 <= args.seeds <= 100:
@@ -81,16 +94,18 @@ def run(args: argparse.Namespace) -> int:
     for path in args.paths:
         if not path.exists():
             raise UsageError(f"no such file or directory: {path}")
+    if args.junit_xml:
+        check_output_path(args.junit_xml, "--junit-xml")  # before the runs, not after them
     bank = load_bank(args.paths or None)
     # Keyed links (choices, numeric metrics) are judged, and reported, by verify_bank itself;
     # the explanation's run links are checked here so a broken one still fails the run.
-    link_errors = [d for q in bank.questions for d in link_problems(q, q.explanation.links)]
+    link_errors = [d for q in bank.questions for d in link_problems(q, roles=("run",))]
     show_progress = args.format == "text" and sys.stderr.isatty()
     try:
         report = verify_bank(
             bank,
             seed=args.seed,
-            executor=Executor.from_options(args.jobs, args.scheduler),
+            executor=Executor.from_options(jobs, args.scheduler),
             cache=None if args.no_cache else ResultCache(),
             progress=_progress_bar if show_progress else None,
             sweep=sweep,
@@ -105,8 +120,29 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_text(report)
     if args.junit_xml:
-        write_junit(report, args.junit_xml)
+        try:
+            write_junit(report, args.junit_xml)
+        except OSError as error:
+            raise UsageError(f"cannot write {args.junit_xml}: {error.strerror or error}") from None
     return EXIT_OK if report.ok else EXIT_FINDING
+
+
+def check_output_path(path: Path, option: str) -> None:
+    """Refuse an output file that cannot be written, before any work is done: a directory,
+    something that is not a file, a folder that cannot be made or written to."""
+    if path.is_dir():
+        raise UsageError(f"{option} {path} is a directory; name a file")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"{option} {path} is not a regular file")
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UsageError(
+            f"{option} {path}: cannot make its folder ({error.strerror or error})"
+        ) from None
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"{option} {path}: its folder is not writable")
 
 
 MAX_FLIPS_SHOWN = 3
@@ -124,10 +160,13 @@ def _evidence(item: ItemVerdict) -> str:
 
 
 def print_text(report: Report) -> None:
+    def say(text: str) -> None:  # titles, choices and paths come from the files
+        print(shown(text))
+
     for error in report.file_errors:
-        print(error)
+        say(error)
     for question in report.questions:
-        print(f"{question.path}: {question.id} — {question.title}")
+        say(f"{question.path}: {question.id} — {question.title}")
         for item in question.items:
             mark = {
                 "agree": "ok",
@@ -136,32 +175,32 @@ def print_text(report: Report) -> None:
                 "broken": "BROKEN",
             }[item.verdict]
             checked = f" ({len(item.conditions)} conditions)" if len(item.conditions) > 1 else ""
-            print(
+            say(
                 f"  {item.label}: key {item.key}, simulation: {item.simulation_says}{checked}  "
                 f"{mark}"
             )
-            print(f"    {item.text}")
+            say(f"    {item.text}")
             if item.statement:
-                print(f"    claim: {item.statement}")
+                say(f"    claim: {item.statement}")
             if item.evidence:
-                print(f"    numbers: {_evidence(item)}")
+                say(f"    numbers: {_evidence(item)}")
             for flip in item.flips[:MAX_FLIPS_SHOWN] if item.verdict == "fragile" else ():
-                print(f"    {flip}")
+                say(f"    {flip}")
             if len(item.flips) > MAX_FLIPS_SHOWN and item.verdict == "fragile":
-                print(f"    ... and {len(item.flips) - MAX_FLIPS_SHOWN} more (--format json)")
-            if item.verdict == "disagree" or item.verdict == "broken":
-                print(
+                say(f"    ... and {len(item.flips) - MAX_FLIPS_SHOWN} more (--format json)")
+            if item.verdict in ("disagree", "broken"):
+                say(
                     f"{question.path}:{item.line}:1: error: {item.label} is keyed {item.key} "
                     f"but the simulation says {item.simulation_says}"
                 )
             elif item.verdict == "fragile":
-                print(
+                say(
                     f"{question.path}:{item.line}:1: error: {item.label} is keyed {item.key}; "
                     f"it holds at the link's values but is fragile: {item.flips[0]}"
                 )
     counts = report.counts()
     bad_questions = sum(q.verdict != "agree" for q in report.questions)
-    print(
+    say(
         f"{plural(len(report.questions), 'question')}, {plural(sum(counts.values()), 'key')}: "
         f"{counts['agree']} agree, {counts['disagree']} disagree, {counts['fragile']} fragile, "
         f"{counts['broken']} broken; "
@@ -183,21 +222,28 @@ def write_junit(report: Report, path: Path) -> None:
         ),
         time=f"{report.seconds:.3f}",
     )
+    # XML 1.0 cannot hold most control characters at all: the file's text goes in as shown.
     for number, error in enumerate(report.file_errors, start=1):
         case = ElementTree.SubElement(suite, "testcase", classname="files", name=f"file {number}")
-        ElementTree.SubElement(case, "failure", message=error).text = error
+        ElementTree.SubElement(case, "failure", message=shown(error)).text = shown(error)
     for question in report.questions:
         for item in question.items:
             case = ElementTree.SubElement(
-                suite, "testcase", classname=question.id, name=item.label, file=question.path
+                suite,
+                "testcase",
+                classname=question.id,
+                name=item.label,
+                file=shown(question.path),
             )
             if item.verdict != "agree":
-                message = (
+                message = shown(
                     f"{item.verdict}: keyed {item.key}, simulation says {item.simulation_says}"
                 )
                 failure = ElementTree.SubElement(case, "failure", message=message)
-                failure.text = "\n".join(
-                    [f"{question.path}:{item.line}: {item.text}", item.statement, *item.flips]
+                failure.text = shown(
+                    "\n".join(
+                        [f"{question.path}:{item.line}: {item.text}", item.statement, *item.flips]
+                    )
                 )
     path.parent.mkdir(parents=True, exist_ok=True)
     ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from quizengine.bank.model import Question
-    from quizengine.history.store import AnswerRecord
+    from quizengine.history.records import AnswerRecord
 
 Period = Literal["day", "week"]
 AreaKind = Literal["tag", "topic"]

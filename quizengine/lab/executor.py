@@ -16,6 +16,8 @@ from multiprocessing import get_context
 from typing import Any, TypeVar
 
 SCHEDULER_ENV = "QUIZENGINE_SCHEDULER"
+CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for a dask scheduler before giving up."""
 
 T = TypeVar("T")
 
@@ -41,6 +43,14 @@ class Executor:
         return "this process" if self.jobs <= 1 else f"{self.jobs} local processes"
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def run_each(
     executor: Executor, fn: Callable[[T], Any], tasks: Sequence[T]
 ) -> Iterator[tuple[T, Any]]:
@@ -60,9 +70,10 @@ def _on_pool(jobs: int, fn: Callable[[T], Any], tasks: Sequence[T]) -> Iterator[
     # One BLAS thread per worker: the workers already fill the cores.
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(tasks)), mp_context=get_context("spawn")
-    ) as pool:
+    # At most one worker per core: each runs one experiment within its declared limits, so
+    # memory is bounded by the cores times the largest run, whatever ``jobs`` asks for.
+    workers = min(jobs, len(tasks), available_cores())
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         futures = {pool.submit(fn, task): task for task in tasks}
         for future in as_completed(futures):
             yield futures[future], future.result()
@@ -78,7 +89,7 @@ def _on_dask(address: str, fn: Callable[[T], Any], tasks: Sequence[T]) -> Iterat
             "pip install 'quizengine[distributed]'"
         ) from None
     try:
-        client = Client(address, timeout=10)
+        client = Client(address, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError) as error:
         raise ExecutorError(f"cannot reach the dask scheduler at {address}: {error}") from None
     try:

@@ -1,17 +1,17 @@
 """Check that a question's ``sim:`` links name real simulations, parameters, claims and metrics.
 
-Kept apart from the parser because it imports the simulation registry (and, through the
-experiments, numpy): the TUI parses questions at start-up without paying for that.
+Kept apart from the parser because it imports the simulations (through lab/experiments, and so
+numpy): the TUI parses questions at start-up without paying for that.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from quizengine.bank.claimexpr import is_expression, parse_expression
 from quizengine.bank.diagnostics import Diagnostic
-from quizengine.bank.model import Question, SimLink
+from quizengine.bank.model import LinkRole, Question, SimLink
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
@@ -19,10 +19,13 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def link_problems(question: Question, links: Iterable[SimLink] | None = None) -> list[Diagnostic]:
-    """Every broken ``sim:`` link of the question (or of ``links``, some of its links), as
-    errors at the link's position."""
-    from simulations import registry
+def link_problems(
+    question: Question, roles: Collection[LinkRole] = ("claim", "metric", "run")
+) -> list[Diagnostic]:
+    """Every broken ``sim:`` link of the question (of those with one of ``roles``), as errors
+    at the link's position. A claim link is checked as it runs, with the baseline's parameters
+    filled in; the baseline itself is checked with the claims."""
+    from quizengine.lab.experiments import ExperimentError, describe, resolve
 
     problems: list[Diagnostic] = []
 
@@ -31,21 +34,20 @@ def link_problems(question: Question, links: Iterable[SimLink] | None = None) ->
             Diagnostic(path=question.path, line=link.line, col=link.col, message=message)
         )
 
-    claim_links = {id(c.claim) for c in question.choices if c.claim is not None}
-    chosen = question.sim_links if links is None else list(links)
-    if links is None and question.baseline is not None:
-        chosen.append(question.baseline)
-    for link in chosen:
+    chosen = [(role, link) for role, link in question.roled_links() if role in roles]
+    if question.baseline is not None and "claim" in roles:
+        chosen.append(("run", question.baseline))  # a configuration; the parser saw no target
+    for role, link in chosen:
         try:
-            experiment = registry.get(link.simulation)
-            resolved = question.resolve(link) if id(link) in claim_links else link
-            registry.parse_params(experiment, resolved.params)
-        except registry.SimulationError as error:
+            experiment = describe(link.simulation)
+            resolved = question.resolve(link) if role == "claim" else link
+            resolve(link.simulation, resolved.params, seed=0)
+        except ExperimentError as error:
             report(link, str(error))
             continue
         if link.target is None:
             continue
-        if id(link) in claim_links and is_expression(link.target):
+        if role == "claim" and is_expression(link.target):
             metric = parse_expression(link.target).metric  # the parser checked the syntax
             if metric not in experiment.metrics:
                 report(
@@ -55,9 +57,9 @@ def link_problems(question: Question, links: Iterable[SimLink] | None = None) ->
                     f"known: {', '.join(sorted(experiment.metrics)) or 'none'}",
                 )
             continue
-        if id(link) in claim_links:
+        if role == "claim":
             known, what = experiment.claims, "claim"
-        elif link is question.metric_link:
+        elif role == "metric":
             known, what = experiment.metrics, "metric"
         else:  # a run link in the explanation may point at either
             known, what = {**experiment.claims, **experiment.metrics}, "claim or metric"

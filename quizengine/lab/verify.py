@@ -27,9 +27,11 @@ from pydantic import BaseModel
 
 from quizengine.bank.claimexpr import MetricClaim, is_expression, parse_expression
 from quizengine.bank.model import Bank, Question, SimLink
-from quizengine.lab.cache import ResultCache, RunKey, run_key
+from quizengine.lab.cache import ResultCache, RunKey
 from quizengine.lab.conditions import Condition, Sweep, plan
 from quizengine.lab.executor import Executor, run_each
+from quizengine.lab.executor import available_cores as available_cores  # the command asks here
+from quizengine.lab.experiments import ExperimentError, describe, resolve, run
 
 Verdict = Literal["agree", "disagree", "fragile", "broken"]
 VERDICTS: tuple[Verdict, ...] = ("agree", "disagree", "fragile", "broken")
@@ -128,45 +130,34 @@ class KeyPlan:
         assert self.link is not None
         for condition in self.conditions:
             overrides = dict(condition.overrides)
-            treated = run_key(self.link.simulation, {**self.params, **overrides}, condition.seed)
+            treated = resolve(self.link.simulation, {**self.params, **overrides}, condition.seed)
             base = None
             if self.baseline is not None:
-                base = run_key(self.link.simulation, {**self.baseline, **overrides}, condition.seed)
+                base = resolve(self.link.simulation, {**self.baseline, **overrides}, condition.seed)
             yield condition, treated, base
-
-
-def _keyed_items(question: Question) -> Iterable[tuple[str, str, int, str, SimLink | None]]:
-    """(label, text, line, key, link) for everything of the question that has a key."""
-    for number, choice in enumerate(question.choices, start=1):
-        key = "correct" if choice.correct else "wrong"
-        yield f"choice {number}", choice.text, choice.line, key, choice.claim
-    if question.answer is not None:
-        line = question.metric_link.line if question.metric_link else question.id_line
-        yield "answer", "numeric answer", line, f"{question.answer.value:g}", question.metric_link
 
 
 def plan_question(question: Question, sweep: Sweep, seed: int) -> list[KeyPlan]:
     """What to run for every key of the question."""
-    from simulations import registry
-
     plans: list[KeyPlan] = []
-    for label, text, line, key, link in _keyed_items(question):
-        base = KeyPlan(label, text, line, key, link)
+    for keyed in question.keyed_links():
+        link, label = keyed.link, keyed.label
+        base = KeyPlan(label, keyed.text, keyed.line, keyed.key_text, link)
         if link is None:
-            missing = "no metric link" if label == "answer" else "no claim link"
+            missing = "no metric link" if keyed.role == "metric" else "no claim link"
             plans.append(_replace(base, problem=missing))
             continue
         base = _replace(base, line=link.line)
-        resolved = question.resolve(link) if label != "answer" else link
+        resolved = question.resolve(link) if keyed.role == "claim" else link
         try:
-            experiment = registry.get(link.simulation)
-            registry.parse_params(experiment, resolved.params)
-        except registry.SimulationError as error:
+            experiment = describe(link.simulation)
+            resolve(link.simulation, resolved.params, seed)
+        except ExperimentError as error:
             plans.append(_replace(base, problem=str(error)))
             continue
         expression = None
         baseline = None
-        if label != "answer" and link.target and is_expression(link.target):
+        if keyed.role == "claim" and link.target and is_expression(link.target):
             expression = parse_expression(link.target)
             if expression.metric not in experiment.metrics:
                 known = ", ".join(sorted(experiment.metrics))
@@ -185,11 +176,11 @@ def plan_question(question: Question, sweep: Sweep, seed: int) -> list[KeyPlan]:
                 baseline = dict(question.baseline.params)
 
         configs = [dict(resolved.params)] + ([baseline] if baseline is not None else [])
-        valid = functools.partial(_runnable, experiment, configs)
+        valid = functools.partial(_runnable, link.simulation, configs)
         conditions = plan(
             experiment.name,
-            registry.condition_ranges(experiment),
-            registry.defaults(experiment),
+            experiment.conditions,
+            experiment.defaults,
             set(resolved.params),
             sweep,
             seed,
@@ -207,14 +198,12 @@ def plan_question(question: Question, sweep: Sweep, seed: int) -> list[KeyPlan]:
     return plans
 
 
-def _runnable(experiment: Any, configs: list[dict[str, str]], overrides: dict[str, str]) -> bool:
+def _runnable(simulation: str, configs: list[dict[str, str]], overrides: dict[str, str]) -> bool:
     """Whether every configuration accepts the overrides (within the run-time limits)."""
-    from simulations import registry
-
     try:
         for params in configs:
-            registry.parse_params(experiment, {**params, **overrides})
-    except registry.SimulationError:
+            resolve(simulation, {**params, **overrides}, 0)
+    except ExperimentError:
         return False
     return True
 
@@ -230,11 +219,7 @@ def _replace(plan: KeyPlan, **changes: Any) -> KeyPlan:
 
 def _run_one(key: RunKey) -> dict[str, Any]:
     """Worker: one simulation run as its JSON form (picklable in and out)."""
-    from simulations import registry
-
-    experiment = registry.get(key.simulation)
-    params = registry.parse_params(experiment, key.params)
-    return experiment.run(params, key.seed).model_dump(mode="json")
+    return run(key).model_dump(mode="json")
 
 
 def execute_runs(
@@ -243,7 +228,8 @@ def execute_runs(
     executor: Executor,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[RunKey, dict[str, Any]], int]:
-    """Results of every run (from the cache when possible) and how many came from the cache."""
+    """Results of every run (from the cache when possible) and how many came from the cache.
+    The executor caps local workers at the cores (quizengine.lab.executor)."""
     results: dict[RunKey, dict[str, Any]] = {}
     pending: list[RunKey] = []
     for key in dict.fromkeys(keys):
@@ -354,8 +340,6 @@ def _decide(
     baseline: dict[str, Any] | None,
 ) -> tuple[bool, dict[str, float], str, str] | str:
     """(holds, evidence, what the simulation says, the claim in words), or why it is broken."""
-    from simulations import registry
-
     link = key_plan.link
     assert link is not None
     simulation = link.simulation
@@ -382,6 +366,13 @@ def _decide(
         )
     expression = key_plan.expression
     if expression is not None:
+        if expression.metric not in result["metrics"] or (
+            baseline is not None and expression.metric not in baseline["metrics"]
+        ):
+            return (
+                f"metric {expression.metric!r} is not reported by {simulation} with these "
+                f"parameters; reported: {', '.join(result['metrics'])}"
+            )
         value = float(result["metrics"][expression.metric])
         evidence = {expression.metric: value}
         base_value = None
@@ -391,7 +382,7 @@ def _decide(
         bound = expression.bound(base_value)
         evidence["bound"] = bound
         holds = expression.holds(value, base_value)
-        description = registry.get(simulation).metrics[expression.metric]
+        description = describe(simulation).metrics[expression.metric]
         return holds, evidence, "holds" if holds else "fails", expression.describe(description)
     claim = next((c for c in result["claims"] if c["id"] == link.target), None)
     if claim is None:

@@ -83,7 +83,6 @@ class Quiz:
     attempts: dict[int, Attempt] = field(default_factory=dict)
     shown_at: float = 0.0
     finished_at: float | None = None
-    session_id: int | None = None
     """The history session this run records into, if there is a history store."""
 
     def __post_init__(self) -> None:
@@ -178,20 +177,3 @@ class Quiz:
             for i, item in enumerate(self.items)
             if (a := self.attempts.get(i)) is None or a.score < 1
         ]
-
-
-def format_duration(seconds: float) -> str:
-    """``42s``, ``3m 05s``, ``1h 02m``."""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    if minutes:
-        return f"{minutes}m {secs:02d}s"
-    return f"{secs}s"
-
-
-def format_score(value: float) -> str:
-    """Scores to two decimals at most: ``1``, ``0.5``, ``0.17``."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")

@@ -175,3 +175,33 @@ def test_every_parameter_of_every_experiment_declares_its_conditions() -> None:
             assert defaults[parameter] in values, (name, parameter)
             for value in values if len(values) > 1 else ():  # every value a valid setting
                 registry.parse_params(experiment, {parameter: value})
+
+
+SMALL = "depth=10&width=16&batch=16&seeds=2&steps=60&counterfactuals=false"
+RELU = "sim:training-dynamics?activation=relu&init=he"
+TRAINING = f"""\
+---
+id: remedies-by-training
+type: multiple
+baseline: "sim:training-dynamics?activation=sigmoid&init=xavier&{SMALL}"
+---
+# Remedies judged by training
+
+A 10-layer sigmoid network with Xavier weights; which changes help it learn?
+
+- [x] ReLU with He weights reaches a lower loss [c]({RELU}#final_loss<baseline)
+- [x] ReLU/He moves its first layer 10x more vs the last [c]({RELU}#change_ratio>=10*baseline)
+- [ ] A 3x learning rate does [c](sim:training-dynamics?lr=0.009#change_ratio>=10*baseline)
+
+## Answer
+
+Because.
+"""
+
+
+def test_remedies_judged_by_a_training_run_against_the_baseline(tmp_path: Path) -> None:
+    report = verify_bank(load_bank([write(tmp_path / "bank", TRAINING)]), sweep=Sweep.quick())
+    items = report.questions[0].items
+    assert [i.verdict for i in items] == ["agree"] * 3, [(i.label, i.evidence) for i in items]
+    assert items[0].evidence["final_loss"] < items[0].evidence["baseline"]
+    assert "training loss" in items[0].statement

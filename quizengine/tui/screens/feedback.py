@@ -14,9 +14,11 @@ from textual.widgets import Markdown, Static
 
 from quizengine.bank.model import NumericAnswer, Question, SimLink
 from quizengine.bank.simlink import is_sim_href, parse_sim_href
-from quizengine.practice.quiz import Attempt, Quiz, format_score
+from quizengine.practice.quiz import Attempt, Quiz
+from quizengine.safetext import opens_outside, shown
 from quizengine.tui.messages import Navigate, OpenSimulation
 from quizengine.tui.widgets.controls import KeyBar
+from quizengine.words import format_score
 
 LEGEND = "☑ you picked it · ☐ you did not · ✓ correct choice · ✗ wrong choice"
 
@@ -107,9 +109,11 @@ experiment; clicking a `sim:` link opens it on that link. **n** or **Enter** goe
     def compose(self) -> ComposeResult:
         yield Static(self._status(), id="status")
         with VerticalScroll(id="body"):
-            yield Static(Content.styled(self.question.title, "bold"), id="title")
+            yield Static(Content.styled(shown(self.question.title), "bold"), id="title")
             yield Markdown(
-                feedback_markdown(self.question, self.attempt), id="feedback", open_links=False
+                shown(feedback_markdown(self.question, self.attempt)),
+                id="feedback",
+                open_links=False,
             )
         yield KeyBar()
 
@@ -151,7 +155,13 @@ experiment; clicking a `sim:` link opens it on that link. **n** or **Enter** goe
     def _link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
         if not is_sim_href(event.href):
-            self.app.open_url(event.href)
+            if opens_outside(event.href):
+                self.app.open_url(event.href)
+            else:
+                self.notify(
+                    shown(f"Not opened: {event.href} (only http, https and mailto links open)"),
+                    severity="warning",
+                )
             return
         try:
             link = parse_sim_href(event.href)

@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, Markdown, RadioButton, RadioSet, St
 
 from quizengine.practice.quiz import Quiz
 from quizengine.practice.scoring import Response
+from quizengine.safetext import shown
 from quizengine.tui.messages import Navigate, Submitted
 from quizengine.tui.widgets.controls import (
     HangingLabel,
@@ -103,25 +104,29 @@ the next and previous question without answering; **f** finishes the quiz and sh
         super().__init__()
         self.quiz = quiz
         self.question = quiz.question
+        # The single answer picked, kept here rather than read from the RadioSet: the set
+        # learns of a button pressed by key only from a message, so "2" and Enter arriving
+        # together (typed fast, or from a browser) submitted before it knew: "Pick a choice".
+        self.picked: int | None = None
 
     def compose(self) -> ComposeResult:
         q = self.question
         yield Static(self._status(), id="status")
         with VerticalScroll(id="body"):
-            yield Static(Content.styled(q.title, "bold"), id="title")
-            yield Markdown(q.prompt, id="prompt", open_links=False)
+            yield Static(Content.styled(shown(q.title), "bold"), id="title")
+            yield Markdown(shown(q.prompt), id="prompt", open_links=False)
             if q.type == "single":
                 with ChoiceRadios(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield choice_toggle(WrappingRadioButton, i, choice.text)
+                        yield choice_toggle(WrappingRadioButton, i, shown(choice.text))
             elif q.type == "multiple":
                 with Vertical(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield choice_toggle(ChoiceBox, i, choice.text)
+                        yield choice_toggle(ChoiceBox, i, shown(choice.text))
             else:
                 unit = q.answer.unit if q.answer and q.answer.unit else ""
                 yield NumberInput(
-                    placeholder=f"your answer{f' ({unit})' if unit else ''}, then Enter",
+                    placeholder=shown(f"your answer{f' ({unit})' if unit else ''}, then Enter"),
                     id="number",
                     type="number",
                 )
@@ -130,7 +135,7 @@ the next and previous question without answering; **f** finishes the quiz and sh
     def _status(self) -> Content:
         q = self.question
         kind = {"single": "one answer", "multiple": "one or more answers", "numeric": "a number"}
-        details = " · ".join([q.difficulty, *q.tags])
+        details = shown(" · ".join([q.difficulty, *q.tags]))
         return Content.assemble(
             (self.quiz.progress.capitalize(), "bold"), f" · {kind[q.type]} · ", (details, "dim")
         )
@@ -150,6 +155,7 @@ the next and previous question without answering; **f** finishes the quiz and sh
     def action_toggle(self, number: int) -> None:
         if self.question.type == "single":
             self.query(RadioButton)[number - 1].value = True
+            self.picked = number - 1
         else:
             box = self.query(Checkbox)[number - 1]
             box.toggle()
@@ -158,9 +164,11 @@ the next and previous question without answering; **f** finishes the quiz and sh
         if self.question.type == "numeric":
             return parse_number(self.query_one("#number", Input).value)
         if self.question.type == "single":
-            pressed = self.query_one(RadioSet).pressed_index
-            return frozenset() if pressed < 0 else frozenset({pressed})
+            return frozenset() if self.picked is None else frozenset({self.picked})
         return frozenset(i for i, box in enumerate(self.query(Checkbox)) if box.value)
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.picked = event.index  # a click, or the set's own keys
 
     def action_submit(self) -> None:
         response = self.response()

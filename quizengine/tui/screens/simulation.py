@@ -31,17 +31,16 @@ from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
 from quizengine.bank.model import SimLink
+from quizengine.lab.axes import decade_ticks, index_ticks, log_points
+from quizengine.lab.cache import ResultCache
 from quizengine.lab.experiments import (
     ParamSpec,
     SimRun,
     config_label,
-    decade_ticks,
     default_comparison,
+    describe,
     format_overrides,
     format_value,
-    index_ticks,
-    load_specs,
-    log_points,
     parse_overrides,
     run_simulation,
 )
@@ -120,6 +119,8 @@ again; **v** plots the next series; **Esc** goes back.
         self.link = link
         self.seed = seed
         self.specs: list[ParamSpec] = []
+        self.preferred: dict[str, str] = {}
+        """The experiment's own default comparison (see lab.experiments.Description)."""
         self.form_for: str | None = None
         self.last: SimRun | None = None
         self.series_index = 0
@@ -175,12 +176,15 @@ again; **v** plots the next series; **Esc** goes back.
         self, name: str, values: dict[str, str], overrides: dict[str, str] | None
     ) -> SimRun:
         if self.form_for != name:
-            summary, specs = load_specs(name)
-            self.app.call_from_thread(self._build_form, name, summary, specs, values)
-        if overrides is None:  # the first run of a link: compare with the usual remedy
-            overrides = default_comparison(self.specs, values)
+            described = describe(name)
+            self.preferred = described.comparison
+            self.app.call_from_thread(
+                self._build_form, name, described.summary, described.params, values
+            )
+        if overrides is None:  # the first run of a link: the experiment's own comparison
+            overrides = default_comparison(self.specs, values, self.preferred)
             self.app.call_from_thread(self._set_compare, overrides)
-        return run_simulation(name, values, overrides, self.seed)
+        return run_simulation(name, values, overrides, self.seed, ResultCache())
 
     def _set_compare(self, overrides: dict[str, str]) -> None:
         self.query_one("#sim-compare", FormInput).value = format_overrides(overrides)
