@@ -198,6 +198,7 @@ EXPERIMENT = Experiment(
     },
     main_series=("inactive_per_layer_phase1", "inactive_per_layer_phase2"),
     log_scale=False,
+    comparison={"activation": "leaky_relu"},
     conditions={
         "depth": ("2", "4", "6"),
         "width": ("32", "64", "96"),

@@ -274,6 +274,7 @@ EXPERIMENT = Experiment(
     },
     main_series=("baseline_relative_change", "pretrained_relative_change"),
     log_scale=True,
+    comparison={"activation": "relu", "init": "he"},
     conditions={
         "depth": ("6", "8", "10"),
         "width": ("24", "32", "48"),

@@ -259,6 +259,7 @@ EXPERIMENT = Experiment(
     },
     main_series=("forward_rms", "activation_grad_norm"),
     log_scale=True,
+    comparison={"branch": "zero"},
     conditions={
         "depth": ("10", "20", "30", "50"),
         "width": ("64", "128", "256"),
