@@ -68,6 +68,9 @@ class NumericAnswer(_Frozen):
 
 class _FrontmatterBase(_Frozen):
     id: Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
+    baseline: str | None = None
+    """A ``sim:NAME?params`` link (no target): the scenario's configuration, which the
+    choices' claim links to the same simulation change, and comparative claims compare with."""
     tags: list[str] = []
     difficulty: Difficulty = "medium"
     topic: str | None = None
@@ -167,6 +170,8 @@ class _QuestionBase(_Frozen):
     title: str
     prompt: str
     """Scenario and question, as Markdown (everything between the title and the key)."""
+    baseline: SimLink | None = None
+    """The frontmatter's ``baseline`` link, parsed (line of the frontmatter key)."""
     explanation: Explanation
     references: list[Reference] = []
     tags: list[str] = []
@@ -178,6 +183,13 @@ class _QuestionBase(_Frozen):
     """Line of the ``id:`` key, to name both places of a duplicate id."""
     content_hash: str
     """sha256 of the file's text: an edited question gets a new hash."""
+
+    def resolve(self, link: SimLink) -> SimLink:
+        """The configuration a choice's claim link runs: the baseline's parameters, changed
+        by the link's own, when the link names the baseline's simulation (docs/format.md)."""
+        if self.baseline is None or link.simulation != self.baseline.simulation:
+            return link
+        return link.model_copy(update={"params": {**self.baseline.params, **link.params}})
 
     @abstractmethod
     def keyed_links(self) -> list[KeyedLink]:
