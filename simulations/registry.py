@@ -18,6 +18,9 @@ _MODULES: dict[str, str] = {
     "dead-relu": "simulations.dead_relu",
     "rnn-bptt": "simulations.rnn_bptt",
     "exploding": "simulations.exploding",
+    "residual-scaling": "simulations.residual_scaling",
+    "dead-recovery": "simulations.dead_recovery",
+    "layerwise-pretraining": "simulations.layerwise_pretraining",
 }
 
 

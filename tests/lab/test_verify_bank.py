@@ -52,9 +52,7 @@ def _problems(report: Report) -> list[str]:
 
 # Keys that disagree at their link's values since gradient-flow's default width became 128
 # (issue 12): the finding, for the bank's rewrite (issue 13) to fix. Remove entries as they go.
-KNOWN_FINDINGS = [
-    "quizzes/sigmoid-network-wont-train.md: choice 4 keyed wrong, simulation says holds",
-]
+KNOWN_FINDINGS: list[str] = []
 
 
 def test_every_key_of_the_bundled_bank_agrees(report: Report) -> None:
