@@ -20,7 +20,14 @@ from textual.screen import Screen
 
 from quizengine.model import Bank, Question
 from quizengine.tui.browser import BrowserScreen, Standing
-from quizengine.tui.messages import BackToBank, Navigate, OpenSimulation, RetryWrong, Submitted
+from quizengine.tui.messages import (
+    BackToBank,
+    Navigate,
+    OpenSimulation,
+    RetryWrong,
+    ShowFeedback,
+    Submitted,
+)
 from quizengine.tui.quiz import Attempt, Quiz, make_items
 from quizengine.tui.widgets import screen_actions
 
@@ -41,7 +48,8 @@ class QuizApp(App[None]):
     CSS_PATH = "quizengine.tcss"
     TITLE = "quizengine"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Help", key_display="?"),
+        # F1 too: in a text box, ? is typed.
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
         # Textual's own ctrl+q is a priority binding that hides the browser's shown one.
         Binding("ctrl+q", "quit", "Quit", show=False),
     ]
@@ -69,6 +77,8 @@ class QuizApp(App[None]):
         self.seed = seed
         self.clock = clock
         self.quiz: Quiz | None = None
+        self.paused: Quiz | None = None
+        """A quiz left with Esc: the browser offers to resume it."""
         self.start_questions = list(start)
         self.start_kind = start_kind
 
@@ -154,7 +164,7 @@ class QuizApp(App[None]):
             return
         questions = [self._by_id[qid] for qid in session.question_ids if qid in self._by_id]
         items = make_items(questions, shuffle=self.shuffle, seed=self.seed, keep_order=True)
-        quiz = Quiz(items, started_at=self._seconds())
+        quiz = Quiz(items, started_at=self._seconds(), kind=session.kind)
         quiz.session_id = session.id
         records = [r for r in self._history(self.store.answers) or [] if r.session_id == session.id]
         positions = {item.question.id: i for i, item in enumerate(items)}
@@ -170,8 +180,16 @@ class QuizApp(App[None]):
 
     def on_unmount(self) -> None:
         """Quitting mid-quiz lets go of its session, so the next start offers to resume it."""
-        quiz = self.quiz
-        if self.store is not None and quiz is not None and quiz.session_id is not None:
+        for quiz in (self.quiz, self.paused):
+            self._release(quiz)
+
+    def _release(self, quiz: Quiz | None) -> None:
+        if (
+            self.store is not None
+            and quiz is not None
+            and quiz.session_id is not None
+            and quiz.finished_at is None
+        ):
             self._history(self.store.release_session, quiz.session_id)
 
     @property
@@ -185,7 +203,7 @@ class QuizApp(App[None]):
 
     def start_quiz(self, questions: Sequence[Question], kind: str = "quiz") -> None:
         items = make_items(questions, shuffle=self.shuffle, seed=self.seed)
-        quiz = Quiz(items, started_at=self._seconds())
+        quiz = Quiz(items, started_at=self._seconds(), kind=kind)
         if self.store is not None:
             session = self._history(self.store.start_session, [i.question.id for i in items], kind)
             quiz.session_id = session.id if session is not None else None
@@ -205,10 +223,21 @@ class QuizApp(App[None]):
         else:
             self.switch_screen(screen)
 
+    @on(BrowserScreen.Resume)
+    def resume_paused(self) -> None:
+        """Back to the quiz left with Esc, on the question it was left at."""
+        if self.paused is None:
+            return
+        self.quiz, self.paused = self.paused, None
+        self.quiz.resume(self._seconds())
+        self.browser.paused = None
+        self._show_quiz_screen()
+
     @on(Submitted)
     def _submitted(self, message: Submitted) -> None:
         quiz = self.quiz
-        assert quiz is not None
+        if quiz is None or quiz.index != message.index or quiz.attempt is not None:
+            return  # a second submit of the same answer (two Enters in one moment): once only
         attempt = quiz.submit(message.response, self._seconds())
         if self.store is not None and quiz.session_id is not None:
             answer = (
@@ -231,10 +260,31 @@ class QuizApp(App[None]):
         quiz = self.quiz
         assert quiz is not None
         if message.index >= len(quiz.items):
-            self._finish()
+            self._end_or_ask()
         elif message.index >= 0:
             quiz.show(message.index, self._seconds())
             self._show_quiz_screen()
+
+    def _end_or_ask(self) -> None:
+        """To the summary, asking first when questions would be left unanswered."""
+        quiz = self.quiz
+        assert quiz is not None
+        unanswered = [i + 1 for i in range(len(quiz.items)) if i not in quiz.attempts]
+        if not unanswered:
+            self._finish()
+            return
+        from quizengine.tui.confirm_end import ConfirmEndScreen, EndChoice
+
+        def chosen(choice: EndChoice | None) -> None:
+            if self.quiz is not quiz:
+                return
+            if choice == "end":
+                self._finish()
+            elif choice == "unanswered":
+                quiz.show(unanswered[0] - 1, self._seconds())
+                self._show_quiz_screen()
+
+        self.push_screen(ConfirmEndScreen(unanswered), chosen)
 
     def _finish(self) -> None:
         quiz = self.quiz
@@ -252,10 +302,25 @@ class QuizApp(App[None]):
         assert self.quiz is not None
         self.start_quiz(self.quiz.to_retry(), kind="retry")
 
+    @on(ShowFeedback)
+    def _show_feedback(self, message: ShowFeedback) -> None:
+        """From the summary: a question's feedback again (Esc returns to the summary)."""
+        from quizengine.tui.feedback import ReopenedFeedback
+
+        assert self.quiz is not None
+        self.push_screen(ReopenedFeedback(self.quiz, message.index))
+
     @on(BackToBank)
-    def _back(self) -> None:
+    def _back(self, message: BackToBank) -> None:
+        if message.paused and self.quiz is not None and self.quiz.finished_at is None:
+            if self.paused is not None and self.paused is not self.quiz:
+                self._release(self.paused)  # one quiz kept at a time; the history keeps the other
+            self.paused = self.quiz
+            self.paused.pause(self._seconds())
         self.quiz = None
-        self.pop_screen()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.browser.paused = self.paused
         if self.store is not None:
             self.refresh_standings()
 

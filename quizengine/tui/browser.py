@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Input, Static
 
 from quizengine.diagnostics import Diagnostic
 from quizengine.model import Question
-from quizengine.tui.quiz import format_score
+from quizengine.tui.quiz import Quiz, format_score
 from quizengine.tui.widgets import KeyBar, KeyedInput, plain_cell
 from quizengine.words import plural
 
@@ -108,6 +108,7 @@ filter through the tags. *Last* is your latest score and *Due* when the question
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "resume", "Resume"),
         Binding("ctrl+t", "next_tag", "Tags"),
         Binding("ctrl+r", "review", "Review"),
         Binding("ctrl+s", "app.stats", "Stats"),
@@ -122,6 +123,9 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             self.questions = questions
             self.kind = kind
             """"quiz", or "review" for the questions due (the history keeps the difference)."""
+
+    class Resume(Message):
+        """Go back to the quiz left with Esc."""
 
     def __init__(
         self,
@@ -139,6 +143,19 @@ filter through the tags. *Last* is your latest score and *Due* when the question
         self.shown: list[Question] = []
         self.tags = sorted({tag for q in self.questions for tag in q.tags})
         self.title_width = 36
+        self._paused: Quiz | None = None
+
+    @property
+    def paused(self) -> Quiz | None:
+        """The quiz left with Esc, which Ctrl+O resumes."""
+        return self._paused
+
+    @paused.setter
+    def paused(self, quiz: Quiz | None) -> None:
+        self._paused = quiz
+        if self.is_mounted:
+            self._show_counts()
+            self.refresh_bindings()
 
     def compose(self) -> ComposeResult:
         yield Static(id="counts")
@@ -208,13 +225,25 @@ filter through the tags. *Last* is your latest score and *Due* when the question
         ids = [q.id for q in self.shown]
         if highlighted in ids:  # keep the learner's place when the table is redrawn
             table.move_cursor(row=ids.index(highlighted), animate=False)
+        self._show_counts()
+
+    def _show_counts(self) -> None:
         total = len(self.questions)
         shown = (
             f" · {len(self.shown)} of {plural(total, 'question')} shown"
             if total
             else " · no question loaded: give files or folders of question files"
         )
-        self.query_one("#counts", Static).update(Content.assemble(("quizengine", "bold"), shown))
+        paused = (
+            Content.assemble(
+                " · ", (f"quiz paused at {self._paused.progress} (Ctrl+O)", "$text-warning")
+            )
+            if self._paused is not None
+            else ""
+        )
+        self.query_one("#counts", Static).update(
+            Content.assemble(("quizengine", "bold"), shown, paused)
+        )
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -251,7 +280,12 @@ filter through the tags. *Last* is your latest score and *Due* when the question
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "review":
             return bool(self.due_questions())
+        if action == "resume":
+            return self._paused is not None
         return True
+
+    def action_resume(self) -> None:
+        self.post_message(self.Resume())
 
     def action_review(self) -> None:
         self.post_message(self.Start(self.due_questions(), kind="review"))

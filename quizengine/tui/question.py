@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import ClassVar, TypeVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -12,20 +12,19 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Markdown, RadioButton, RadioSet, Static
 
+from quizengine.number_answer import Unreadable, read_number
 from quizengine.scoring import Response
 from quizengine.tui.inline import inline_content
-from quizengine.tui.messages import Navigate, Submitted
+from quizengine.tui.messages import BackToBank, Navigate, Submitted
 from quizengine.tui.quiz import Quiz
 from quizengine.tui.widgets import (
     HangingLabel,
     KeyBar,
-    KeyedInput,
     WrappingCheckbox,
     WrappingRadioButton,
 )
 
 MAX_KEYED_CHOICES = 9
-NUMBER_CHARACTERS = frozenset("0123456789.-+eE")
 Toggle = TypeVar("Toggle", bound=HangingLabel)
 
 
@@ -43,15 +42,6 @@ def choice_toggle(kind: type[Toggle], number: int, text: str) -> Toggle:
     return kind(choice_label(number, text), hang=len(number_prefix(number)))
 
 
-def parse_number(text: str) -> float | None:
-    """The learner's numeric answer, or None when it is not a finite number."""
-    try:
-        value = float(text.strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 # Enter submits from wherever the focus is. The screen's keys are not priority bindings (those
 # would run ahead of keys still queued for the focused widget), so the widgets pass Enter on.
 _SUBMIT = Binding("enter", "screen.submit", "Submit")
@@ -65,13 +55,15 @@ class ChoiceBox(WrappingCheckbox):
     BINDINGS: ClassVar[list[BindingType]] = [_SUBMIT]
 
 
-class NumberInput(KeyedInput):
-    """A numeric answer box that leaves letters such as n, p, q and ? to the screen's keys."""
+class NumberInput(Input):
+    """The numeric answer box: every printable key types into it (``sqrt(2)`` must not quit at
+    its ``q``), and what it holds is read by :func:`read_number`, never filtered as typed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [_SUBMIT]
 
-    def types(self, character: str) -> bool:
-        return character in NUMBER_CHARACTERS
+
+# While the box has the focus, the keys it types (n, p, f, q) leave the footer: say how to go on.
+NUMBER_HINT = "Enter submits · Tab leaves the box (then n, p, f work) · Esc: the bank"
 
 
 class QuestionScreen(Screen[None]):
@@ -81,8 +73,13 @@ class QuestionScreen(Screen[None]):
 ## Question
 
 Pick with the number keys (**1**-**9** toggle a choice; for a single-answer question they select
-it) or the mouse, or type a number. **Enter** submits and shows the answer. **n** and **p** move to
-the next and previous question without answering; **f** finishes the quiz and shows the summary.
+it) or the mouse, or type a number: `0.25`, `0,25`, `1/4`, `2.5e-3`, with the answer's unit after
+it if you like. **Enter** submits and shows the answer. **n** and **p** move to the next and
+previous question without answering; **f** finishes the quiz and shows the summary (it asks first
+when questions are unanswered); **Esc** goes back to the bank, where the quiz can be resumed.
+
+In the number box every key types: **Tab** leaves it, then **n**, **p** and **f** work. **F1**
+opens this help from anywhere.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -92,7 +89,8 @@ the next and previous question without answering; **f** finishes the quiz and sh
         Binding("n", "navigate(1)", "Next"),
         Binding("p", "navigate(-1)", "Prev"),
         Binding("f", "end", "Finish"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("escape", "bank", "Bank", key_display="esc"),
+        Binding("q", "quit", "Quit"),
     ]
 
     # The answer has the focus from the start: the radio set, the first checkbox or the number
@@ -103,6 +101,15 @@ the next and previous question without answering; **f** finishes the quiz and sh
         super().__init__()
         self.quiz = quiz
         self.question = quiz.question
+        self.index = quiz.index
+        self.submitted = False
+        """Set by the first submit: a second Enter in the same moment (key repeat, a paste)
+        must not answer twice."""
+
+    @property
+    def unit(self) -> str | None:
+        answer = self.question.answer
+        return answer.unit if answer is not None and answer.unit else None
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -119,12 +126,12 @@ the next and previous question without answering; **f** finishes the quiz and sh
                     for i, choice in enumerate(q.choices, 1):
                         yield choice_toggle(ChoiceBox, i, choice.text)
             else:
-                unit = q.answer.unit if q.answer and q.answer.unit else ""
+                unit = self.unit
                 yield NumberInput(
-                    placeholder=f"your answer{f' ({unit})' if unit else ''}, then Enter",
+                    placeholder=f"your answer{f' ({unit})' if unit else ''}",
                     id="number",
-                    type="number",
                 )
+                yield Static(Content.styled(NUMBER_HINT, "dim"), id="number-hint")
         yield KeyBar()
 
     def _status(self) -> Content:
@@ -154,26 +161,50 @@ the next and previous question without answering; **f** finishes the quiz and sh
             box = self.query(Checkbox)[number - 1]
             box.toggle()
 
-    def response(self) -> Response:
+    def response(self) -> Response | Unreadable:
+        """What the learner gave, or why the number typed cannot be read."""
         if self.question.type == "numeric":
-            return parse_number(self.query_one("#number", Input).value)
+            return read_number(self.query_one("#number", Input).value, self.unit)
         if self.question.type == "single":
             pressed = self.query_one(RadioSet).pressed_index
             return frozenset() if pressed < 0 else frozenset({pressed})
         return frozenset(i for i, box in enumerate(self.query(Checkbox)) if box.value)
 
+    @on(Input.Changed, "#number")
+    def _number_changed(self, event: Input.Changed) -> None:
+        """Under the box, as the learner types: how the answer reads, or why it cannot."""
+        hint = self.query_one("#number-hint", Static)
+        if not event.value.strip():
+            hint.update(Content.styled(NUMBER_HINT, "dim"))
+            return
+        value = read_number(event.value, self.unit)
+        if isinstance(value, Unreadable):
+            hint.update(Content.styled(value.message, "$text-error"))
+        else:
+            unit = f" {self.unit}" if self.unit else ""
+            hint.update(Content.styled(f"reads as {value:g}{unit} · Enter submits", "dim"))
+
     def action_submit(self) -> None:
+        if self.submitted:
+            return
         response = self.response()
-        if response is None:
-            self.notify("Type a number first, e.g. 0.25 or 1e-3.", severity="warning")
+        if isinstance(response, Unreadable):
+            self.notify(response.message, severity="warning")
         elif not response and isinstance(response, frozenset):
             last = min(len(self.question.choices), MAX_KEYED_CHOICES)
             self.notify(f"Pick a choice first (keys 1-{last}), or n to skip.", severity="warning")
         else:
-            self.post_message(Submitted(response))
+            self.submitted = True
+            self.post_message(Submitted(response, self.index))
 
     def action_navigate(self, step: int) -> None:
         self.post_message(Navigate(self.quiz.index + step))
 
     def action_end(self) -> None:
         self.post_message(Navigate(len(self.quiz.items)))
+
+    def action_bank(self) -> None:
+        self.post_message(BackToBank(paused=True))
+
+    def action_quit(self) -> None:
+        self.app.exit()

@@ -85,6 +85,9 @@ class Quiz:
     finished_at: float | None = None
     session_id: int | None = None
     """The history session this run records into, if there is a history store."""
+    kind: str = "quiz"
+    """"quiz", "retry" or "review" (a review says so on screen)."""
+    paused_at: float | None = None
 
     def __post_init__(self) -> None:
         if not self.items:
@@ -140,6 +143,18 @@ class Quiz:
             if candidate not in self.attempts:
                 return candidate
         return None
+
+    def pause(self, now: float) -> None:
+        """Left for the bank: the time until :meth:`resume` does not count."""
+        if self.paused_at is None:
+            self.paused_at = now
+
+    def resume(self, now: float) -> None:
+        if self.paused_at is not None:
+            away = max(0.0, now - self.paused_at)
+            self.started_at += away
+            self.shown_at = now
+            self.paused_at = None
 
     @property
     def done(self) -> bool:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from quizengine.tui.messages import BackToBank, RetryWrong
+from quizengine.tui.messages import BackToBank, RetryWrong, ShowFeedback
 from quizengine.tui.quiz import Quiz, format_duration, format_score
 from quizengine.tui.widgets import KeyBar, plain_cell
 
@@ -23,6 +24,14 @@ TAG_WIDTH = 28
 TITLE_WIDTH = 46
 
 
+class QuestionResults(DataTable[str]):
+    """A row per question; Enter shows its feedback again."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Feedback", key_display="⏎")
+    ]
+
+
 class SummaryScreen(Screen[None]):
     """How it went."""
 
@@ -30,8 +39,9 @@ class SummaryScreen(Screen[None]):
 ## Summary
 
 Your score (each question counts 0 to 1), the time the quiz took, and the score per tag (a
-question counts once for each of its tags). **r** retries the questions you did not get fully
-right, **b** goes back to the bank.
+question counts once for each of its tags). **Enter** on a question shows its feedback and
+explanation again; **r** retries the questions you did not get fully right, **b** goes back to
+the bank.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -49,7 +59,7 @@ right, **b** goes back to the bank.
         yield Static(self._headline(), id="headline")
         yield DataTable(id="by-tag", cursor_type="row", zebra_stripes=True)
         yield Static(self._retry_line(), id="retry")
-        yield DataTable(id="by-question", cursor_type="row", zebra_stripes=True)
+        yield QuestionResults(id="by-question", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def _headline(self) -> Content:
@@ -99,6 +109,11 @@ right, **b** goes back to the bank.
         if action == "retry":
             return bool(self.quiz.to_retry())
         return True
+
+    @on(DataTable.RowSelected, "#by-question")
+    def _question_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.post_message(ShowFeedback(event.cursor_row))
 
     def action_retry(self) -> None:
         self.post_message(RetryWrong())
