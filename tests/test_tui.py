@@ -119,6 +119,8 @@ def test_filter_words_and_tags() -> None:
     assert matches(question, "#initial medium")
     assert not matches(question, "#layers")  # a word of the title is not a tag
     assert not matches(question, "early hard")
+    assert matches(question, "lay")  # the start of a word, as one types
+    assert not matches(question, "ayers")  # not the middle of one
 
 
 async def test_enter_on_a_row_starts_that_question_alone() -> None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from textual.widgets import Checkbox, Input, Markdown, RadioButton, Static
-from tui_support import Clock, fixture_bank
+from tui_support import START, Clock, fixture_bank
 
 from quizengine.history import HistoryStore
 from quizengine.number_answer import Unreadable, read_number
 from quizengine.tui.app import QuizApp
-from quizengine.tui.browser import BrowserScreen
+from quizengine.tui.browser import BrowserScreen, Standing, matches, weakest_tag
 from quizengine.tui.confirm_end import ConfirmEndScreen, unanswered_text
 from quizengine.tui.feedback import FeedbackScreen, ReopenedFeedback, choice_lines
 from quizengine.tui.messages import Submitted
@@ -274,3 +275,82 @@ def test_a_negative_sum_says_it_counts_as_zero() -> None:
     question = fixture_bank().by_id("deep-net-remedies")
     last = choice_lines(question, frozenset({1})).plain.splitlines()[-1]
     assert last == "Score: −0.5 = −0.5, counted as 0 (a score never goes below 0)"
+
+
+# -- the browser ---------------------------------------------------------------------------------
+def test_the_filter_matches_words_and_a_difficulty_not_parts_of_an_id() -> None:
+    question = (
+        fixture_bank()
+        .by_id("sigmoid-max")
+        .model_copy(update={"id": "learning-rate-and-hardware", "difficulty": "easy"})
+    )
+    assert not matches(question, "hard")  # the difficulty, not "hardware" in the id
+    assert matches(question, "easy") and matches(question, "hardw")
+    assert matches(question, "rate sigmoid") and matches(question, "learning-rate")
+    assert matches(question, "#activ") and not matches(question, "#sigmoid")
+
+
+def standings_for(scores: dict[str, float | None], due_days: dict[str, int]) -> dict:
+    return {
+        qid: Standing(
+            last_score=score,
+            due=START + dt.timedelta(days=due_days[qid]) if qid in due_days else None,
+        )
+        for qid, score in scores.items()
+    }
+
+
+async def test_ctrl_b_sorts_by_due_date_then_by_last_score() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        browser = app.screen
+        assert isinstance(browser, BrowserScreen)
+        standings = standings_for(
+            {"sigmoid-slope": 1.0, "deep-net-remedies": 0.5},
+            {"sigmoid-slope": 3, "deep-net-remedies": 9},
+        )
+        browser.update_standings(standings, START)
+        ids = lambda: [q.id for q in browser.shown]  # noqa: E731
+        assert ids() == ["sigmoid-slope", "deep-net-remedies", "sigmoid-max"]
+        await pilot.press("ctrl+b")
+        assert ids() == [
+            "sigmoid-slope",
+            "deep-net-remedies",
+            "sigmoid-max",
+        ]  # due in 3d, 9d, never
+        assert "sorted by due date" in str(browser.query_one("#counts", Static).content)
+        await pilot.press("ctrl+b")
+        assert ids() == ["deep-net-remedies", "sigmoid-slope", "sigmoid-max"]  # 0.5, 1, never
+        assert "sorted by last score" in str(browser.query_one("#counts", Static).content)
+        await pilot.press(*"sig")  # the filter keeps the order
+        assert ids() == ["sigmoid-slope", "sigmoid-max"]
+        await pilot.press("ctrl+b")
+        assert "sorted" not in str(browser.query_one("#counts", Static).content)
+
+
+def test_weakest_tag_is_the_lowest_mean_last_score() -> None:
+    questions = fixture_bank().questions
+    standings = standings_for({"sigmoid-slope": 1.0, "deep-net-remedies": 0.5}, {})
+    weakest = weakest_tag(questions, standings)
+    assert weakest is not None and weakest.tag == "initialization" and weakest.standing == 0.5
+    assert weakest_tag(questions, {}) is None
+
+
+async def test_ctrl_g_practises_the_weakest_tag() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        browser = app.screen
+        assert isinstance(browser, BrowserScreen)
+        await pilot.press("ctrl+g")  # nothing answered: nothing to practise
+        assert isinstance(app.screen, BrowserScreen)
+        standings = standings_for({"sigmoid-slope": 1.0, "sigmoid-max": 0.0}, {})
+        browser.update_standings(standings, START)
+        await pilot.press("ctrl+g")
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.quiz is not None
+        assert [i.question.id for i in app.quiz.items] == [
+            "sigmoid-slope",
+            "deep-net-remedies",
+            "sigmoid-max",
+        ]  # every question tagged "activations", the only tag answered
+        assert any("Practising #activations" in n.message for n in app._notifications)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal, get_args
 
 from rich.text import Text
 from textual import events, on
@@ -18,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from quizengine.diagnostics import Diagnostic
-from quizengine.model import Question
+from quizengine.model import Difficulty, Question
 from quizengine.tui.quiz import Quiz, format_score
 from quizengine.tui.widgets import KeyBar, KeyedInput, plain_cell
 from quizengine.words import plural
@@ -32,20 +33,86 @@ class Standing:
     due: dt.datetime | None = None
 
 
+DIFFICULTIES = frozenset(get_args(Difficulty))
+WORD = re.compile(r"[^\W_]+")
+
+
+def words_of(question: Question) -> set[str]:
+    """The words a filter can match: of the title, id, topic and tags (``learning-rate`` gives
+    ``learning`` and ``rate``), lowercase."""
+    text = " ".join([question.title, question.id, question.topic or "", *question.tags])
+    return set(WORD.findall(text.lower()))
+
+
 def matches(question: Question, query: str) -> bool:
-    """Every word of ``query`` must match: ``#tag`` a tag's start, other words anywhere in the
-    title, id, topic, tags or difficulty (case-insensitive)."""
+    """Every word of ``query`` must match (case-insensitive): ``#tag`` a tag's start; a
+    difficulty (``easy``, ``medium``, ``hard``) the question's difficulty; any other word the
+    start of a word of the title, id, topic or tags (``relu`` finds "ReLU's", ``hard`` does not
+    find "hardware")."""
     tags = [tag.lower() for tag in question.tags]
-    haystack = " ".join(
-        [question.title, question.id, question.topic or "", question.difficulty, *tags]
-    ).lower()
+    words = words_of(question)
     for word in query.lower().split():
         if word.startswith("#"):
             if not any(tag.startswith(word[1:]) for tag in tags):
                 return False
-        elif word not in haystack:
+        elif word in DIFFICULTIES:
+            if question.difficulty != word:
+                return False
+        elif not any(w.startswith(part) for part in WORD.findall(word) for w in words):
             return False
     return True
+
+
+SortOrder = Literal["file", "due", "last"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("file", "due", "last")
+SORT_NAMES = {"file": "", "due": "sorted by due date", "last": "sorted by last score"}
+
+
+def sort_questions(
+    questions: Sequence[Question], standings: Mapping[str, Standing], order: SortOrder
+) -> list[Question]:
+    """``due``: the soonest due first; ``last``: the lowest last score first. Questions the
+    history knows nothing of come last, in file order (the sort is stable)."""
+    if order == "file":
+        return list(questions)
+    never = (1, 0.0)
+
+    def key(question: Question) -> tuple[int, float]:
+        standing = standings.get(question.id)
+        if standing is None:
+            return never
+        if order == "due":
+            return never if standing.due is None else (0, standing.due.timestamp())
+        return never if standing.last_score is None else (0, standing.last_score)
+
+    return sorted(questions, key=key)
+
+
+@dataclass(frozen=True)
+class TagStanding:
+    tag: str
+    standing: float
+    """The mean of the tag's answered questions' last scores."""
+    answered: int
+
+
+def weakest_tag(
+    questions: Sequence[Question], standings: Mapping[str, Standing]
+) -> TagStanding | None:
+    """The tag whose answered questions have the lowest mean last score (more answered first
+    on a tie, then by name); None when no tagged question was answered."""
+    scores: dict[str, list[float]] = {}
+    for question in questions:
+        standing = standings.get(question.id)
+        if standing is None or standing.last_score is None:
+            continue
+        for tag in question.tags:
+            scores.setdefault(tag, []).append(standing.last_score)
+    ranked = sorted(
+        (TagStanding(tag, sum(v) / len(v), len(v)) for tag, v in scores.items()),
+        key=lambda t: (t.standing, -t.answered, t.tag),
+    )
+    return ranked[0] if ranked else None
 
 
 def due_label(due: dt.datetime | None, now: dt.datetime) -> str:
@@ -100,16 +167,22 @@ class BrowserScreen(Screen[None]):
     HELP = """\
 ## Bank browser
 
-Type to filter: every word must appear in the title, id, topic, tags or difficulty;
-`#word` matches tags that start with it. **Enter** in the filter starts a quiz of every question
-shown; **↓** moves to the list, where **Enter** starts one question alone. **Ctrl+T** steps the
-filter through the tags. *Last* is your latest score and *Due* when the question is up for review:
-**Ctrl+R** reviews the questions due now, **Ctrl+S** shows your statistics.
+Type to filter: every word must start a word of the title, id, topic or tags (`relu` finds
+"ReLU's"); `#word` matches tags that start with it, and `easy`, `medium` or `hard` the difficulty.
+**Enter** in the filter starts a quiz of every question shown; **↓** moves to the list, where
+**Enter** starts one question alone. **Ctrl+T** steps the filter through the tags.
+
+*Last* is your latest score and *Due* when the question is up for review: **Ctrl+B** sorts by
+due date, then by last score (lowest first), then back to file order; **Ctrl+G** practises the
+tag where you stand weakest; **Ctrl+R** reviews the questions due now; **Ctrl+S** shows your
+statistics. **Ctrl+O** resumes a quiz left with Esc.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+o", "resume", "Resume"),
         Binding("ctrl+t", "next_tag", "Tags"),
+        Binding("ctrl+b", "sort", "Sort"),
+        Binding("ctrl+g", "weakest", "Weakest"),
         Binding("ctrl+r", "review", "Review"),
         Binding("ctrl+s", "app.stats", "Stats"),
         Binding("ctrl+q", "app.quit", "Quit"),
@@ -144,6 +217,7 @@ filter through the tags. *Last* is your latest score and *Due* when the question
         self.tags = sorted({tag for q in self.questions for tag in q.tags})
         self.title_width = 36
         self._paused: Quiz | None = None
+        self.order: SortOrder = "file"
 
     @property
     def paused(self) -> Quiz | None:
@@ -210,7 +284,8 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             self.shown[table.cursor_row].id if 0 <= table.cursor_row < len(self.shown) else None
         )
         table.clear()
-        self.shown = [q for q in self.questions if matches(q, query)]
+        ordered = sort_questions(self.questions, self.standings, self.order)
+        self.shown = [q for q in ordered if matches(q, query)]
         for question in self.shown:
             standing = self.standings.get(question.id, Standing())
             last = "" if standing.last_score is None else format_score(standing.last_score)
@@ -234,6 +309,8 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             if total
             else " · no question loaded: give files or folders of question files"
         )
+        order = SORT_NAMES[self.order]
+        sort = f" · {order}" if order else ""
         paused = (
             Content.assemble(
                 " · ", (f"quiz paused at {self._paused.progress} (Ctrl+O)", "$text-warning")
@@ -242,7 +319,7 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             else ""
         )
         self.query_one("#counts", Static).update(
-            Content.assemble(("quizengine", "bold"), shown, paused)
+            Content.assemble(("quizengine", "bold"), shown, sort, paused)
         )
 
     @on(Input.Changed, "#filter")
@@ -282,7 +359,25 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             return bool(self.due_questions())
         if action == "resume":
             return self._paused is not None
+        if action == "weakest":
+            return weakest_tag(self.questions, self.standings) is not None
         return True
+
+    def action_sort(self) -> None:
+        """File order, then by due date, then by last score, and round again."""
+        self.order = SORT_ORDERS[(SORT_ORDERS.index(self.order) + 1) % len(SORT_ORDERS)]
+        self._refill(self.query_one(FilterInput).value)
+
+    def action_weakest(self) -> None:
+        weakest = weakest_tag(self.questions, self.standings)
+        if weakest is None:
+            return
+        questions = [q for q in self.questions if weakest.tag in q.tags]
+        self.notify(
+            f"Practising #{weakest.tag}: your standing there is {weakest.standing:.0%}.",
+            title="Weakest tag",
+        )
+        self.post_message(self.Start(questions))
 
     def action_resume(self) -> None:
         self.post_message(self.Resume())
