@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from textual.widgets import Checkbox, Input, Markdown, RadioButton, Static
+from textual.widgets import Checkbox, DataTable, Input, Markdown, RadioButton, Static
 from tui_support import START, Clock, fixture_bank
 
 from quizengine.history import HistoryStore
@@ -354,3 +354,132 @@ async def test_ctrl_g_practises_the_weakest_tag() -> None:
             "sigmoid-max",
         ]  # every question tagged "activations", the only tag answered
         assert any("Practising #activations" in n.message for n in app._notifications)
+
+
+# -- the simulation panel ------------------------------------------------------------------------
+def test_link_picker_labels_differ_for_every_bundled_question() -> None:
+    from quizengine.bank import load_bank
+    from quizengine.tui.simulation import link_labels
+
+    bank = load_bank([Path(__file__).parents[1] / "quizzes"])
+    for question in bank.questions:
+        for width in (26, 72):
+            labels = link_labels(question.sim_links, width)
+            assert len(set(labels)) == len(labels), (question.id, labels)
+            assert all(len(label) <= width for label in labels)
+    dying = bank.by_id("dying-relu")
+    labels = link_labels(dying.sim_links, 72)
+    assert "no-dead: activation=relu" in labels and "no-dead: activation=leaky_relu" in labels
+
+
+def test_link_labels_number_the_ones_a_cut_leaves_alike() -> None:
+    from quizengine.model import SimLink
+    from quizengine.tui.simulation import link_labels
+
+    links = [SimLink(simulation="s", params={"a": "x" * 30 + str(i)}, target="t") for i in range(2)]
+    assert link_labels(links, 20) == ["t: xxxxxxxxxxxx… (1)", "t: xxxxxxxxxxxx… (2)"]
+
+
+def test_plot_axis_helpers() -> None:
+    from quizengine.tui.simdata import (
+        decade_ticks,
+        nice_ticks,
+        padded_range,
+        plotted_names,
+        x_values,
+    )
+
+    low, high = padded_range([0.0, 1.0])
+    assert low < 0.0 and high > 1.0  # a line at 1 does not run along the frame
+    assert padded_range([2.0, 2.0]) == (1.8, 2.2)
+    assert nice_ticks(-10, 10) == [-10, -5, 0, 5, 10]
+    assert nice_ticks(-0.08, 1.08, 8) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
+    ticks, labels = decade_ticks([-6.2, 0.0], max_ticks=16)
+    assert ticks == [-7, -6, -5, -4, -3, -2, -1, 0]  # one per power of ten when there is room
+    assert labels[0] == "1e-7" and labels[-1] == "1"
+    series = {"x": [-1.0, 0.0, 1.0], "derivative": [0.2, 0.25, 0.2], "layers": [1.0, 2.0]}
+    assert x_values(series, "derivative") == [-1.0, 0.0, 1.0]
+    assert x_values(series, "layers") is None  # another length: positions
+    assert plotted_names(series, ("derivative",)) == ["derivative", "layers"]
+
+
+async def open_panel(app: QuizApp, pilot: object, size: tuple[int, int] = SIZE) -> object:
+    from quizengine.tui.simulation import SimulationScreen
+
+    await pilot.press("enter", "n", "1", "enter", "s")  # type: ignore[attr-defined]
+    screen = app.screen
+    assert isinstance(screen, SimulationScreen)
+    return screen
+
+
+async def test_the_plot_has_a_margin_decade_ticks_and_its_own_legend() -> None:
+    from textual_plotext import PlotextPlot
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_panel(app, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        legend = str(screen.query_one("#sim-legend", Static).content)  # type: ignore[attr-defined]
+        assert legend == "⣿ activation=sigmoid   • activation=relu"
+        text = screen.query_one(PlotextPlot).render().plain  # type: ignore[attr-defined]
+        for decade in ("1e-1", "1e-2", "1e-3", "1e-4", "1e-5"):  # every power of ten
+            assert decade in text
+
+
+async def test_a_long_run_can_be_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from quizengine.tui.simprocess import SimulationProcess
+    from quizengine.tui.simulation import SimulationScreen
+
+    never_done = (sys.executable, "-c", "import time; time.sleep(60)")  # a run with no end
+    monkeypatch.setattr(SimulationProcess, "command", never_done)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "n", "1", "enter", "s")
+        screen = app.screen
+        assert isinstance(screen, SimulationScreen) and screen.running
+        await pilot.pause(0.3)
+        child = screen.process._child
+        assert child is not None and child.poll() is None
+        await pilot.press("c")
+        assert not screen.running and screen.last is None
+        assert "cancelled after" in str(screen.query_one("#sim-status", Static).content)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.last is None  # the cancelled run's result never lands
+        assert screen.process._child is None and child.poll() is not None  # killed
+        monkeypatch.undo()  # the real child again
+        await pilot.press("r")  # and it runs again
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.last is not None
+
+
+async def test_metric_names_and_form_labels_are_whole() -> None:
+    from quizengine.tui.simulation import SimulationScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "n", "1", "enter", "s")
+        screen = app.screen
+        assert isinstance(screen, SimulationScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = screen.query_one("#sim-metrics", DataTable)
+        longest = max(len(name) for name in screen.last.result.metrics)  # type: ignore[union-attr]
+        assert table.ordered_columns[0].width >= longest
+        for label in screen.query(".sim-label"):
+            assert label.size.width >= len(str(label.content))  # inside its padding
+
+
+async def test_at_60_columns_the_plot_keeps_the_width_and_e_shows_the_form() -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await open_panel(app, pilot)
+        form = screen.query_one("#sim-form")  # type: ignore[attr-defined]
+        assert not form.display
+        await pilot.press("e")
+        assert form.display
+        await app.workers.wait_for_complete()

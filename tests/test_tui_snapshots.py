@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from tui_support import BANK_DIR, Clock, fixture_bank
 
-from quizengine.tui import simdata
+from quizengine.tui import simulation
 from quizengine.tui.app import QuizApp
 
 SnapCompare = Callable[..., bool]
@@ -52,10 +52,10 @@ class TestSummary:
 
 
 class StoppedClock:
-    """Stands in for the time module in simdata: every run takes 0.0 s on the status line."""
+    """Stands in for the time module of the panel: every run takes 0.0 s on the status line."""
 
     @staticmethod
-    def perf_counter() -> float:
+    def monotonic() -> float:
         return 0.0
 
 
@@ -63,7 +63,7 @@ class TestSimulation:
     def test_the_explanations_link_against_the_usual_remedy(
         self, snap_compare: SnapCompare, app: QuizApp, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(simdata, "time", StoppedClock)
+        monkeypatch.setattr(simulation, "time", StoppedClock)
 
         async def run_the_simulation(pilot: Pilot[None]) -> None:
             await pilot.press("enter", "n", "1", "enter", "s")
