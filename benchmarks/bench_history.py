@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from quizengine.bank.model import Choice, Explanation, Question  # noqa: E402
 from quizengine.history.store import HistoryStore  # noqa: E402
-from quizengine.model import Choice, Explanation, Question  # noqa: E402
 
 
 def question(i: int) -> Question:

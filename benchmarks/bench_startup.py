@@ -9,7 +9,7 @@ idle detection (which sleeps in 20 ms steps and would hide the difference).
 - **bare**: an App showing one Static; Enter pushes a screen with another Static.
 - **bare + Markdown**: the same, with the second screen showing a prompt in Textual's Markdown
   widget, as the issue asks of the question screen.
-- **bare + Markdown + models**: the same, importing ``quizengine.model`` first: pydantic and
+- **bare + Markdown + models**: the same, importing ``quizengine.bank.model`` first: pydantic and
   the question models, which every question on screen is. This is the floor for any app built
   from the required parts; what quizengine adds above it is its own.
 - **quizengine**: ``quizengine take --db NEW`` through ``quizengine.cli.main``, the bundled
@@ -57,7 +57,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 if sys.argv[1] == "models":
-    import quizengine.model
+    import quizengine.bank.model
 
 class Second(Screen):
     def compose(self):
@@ -86,7 +86,7 @@ NUMPY_CHECK = """
 import sys
 from quizengine.cli import build_parser
 from quizengine.commands.take import build_app
-from quizengine.tui.question import QuestionScreen
+from quizengine.tui.screens.question import QuestionScreen
 
 app = build_app(build_parser("take").parse_args(["take", "--db", sys.argv[1]]))
 

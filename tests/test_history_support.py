@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from quizengine.model import Choice, Explanation, NumericAnswer, Question
+from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from quizengine.bank import load_bank
-from quizengine.model import Bank
+from quizengine.bank.load import load_bank
+from quizengine.bank.model import Bank
 
 BANK_DIR = Path(__file__).parent / "data" / "tui_bank"
 START = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)

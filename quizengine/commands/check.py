@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizengine.bank import load_bank
+    from quizengine.bank.load import load_bank
 
     for path in args.paths:
         if not path.exists():
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     bank = load_bank(args.paths or None)
     diagnostics = list(bank.diagnostics)
     if not args.no_sim:
-        from quizengine.linkcheck import link_problems
+        from quizengine.lab.links import link_problems
 
         for question in bank.questions:
             diagnostics.extend(link_problems(question))

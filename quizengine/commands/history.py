@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from quizengine.cli import EXIT_OK, UsageError
-from quizengine.history.options import add_db_arguments, open_history
+from quizengine.commands.common import add_db_arguments, open_history
 from quizengine.history.paths import resolve_db_path
 from quizengine.history.store import AnswerRecord
 from quizengine.words import plural

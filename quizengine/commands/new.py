@@ -40,8 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizengine.model import ID_PATTERN, Choice, Explanation, NumericAnswer, Question
-    from quizengine.writer import to_markdown
+    from quizengine.bank.model import ID_PATTERN, Choice, Explanation, NumericAnswer, Question
+    from quizengine.bank.writer import to_markdown
 
     if not re.match(ID_PATTERN, args.id):
         raise UsageError(

@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from quizengine.cli import EXIT_OK, UsageError
-from quizengine.history.options import (
+from quizengine.commands.common import (
     add_bank_arguments,
     add_db_arguments,
     load_questions,
@@ -18,9 +18,9 @@ from quizengine.history.options import (
 )
 
 if TYPE_CHECKING:
+    from quizengine.bank.model import Bank, Question
     from quizengine.history.schedule import Scheduled
     from quizengine.history.store import AnswerRecord, HistoryStore
-    from quizengine.model import Bank, Question
     from quizengine.tui.app import QuizApp
 
 

@@ -14,7 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizengine.frontmatter import frontmatter_schema
+    from quizengine.bank.frontmatter import frontmatter_schema
 
     print(json.dumps(frontmatter_schema(), indent=2))
     return 0

@@ -10,7 +10,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from quizengine.cli import EXIT_OK
-from quizengine.history.options import (
+from quizengine.commands.common import (
     add_bank_arguments,
     add_db_arguments,
     load_questions,

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 from quizengine.cli import EXIT_OK
-from quizengine.history.options import add_bank_arguments, add_db_arguments
+from quizengine.commands.common import add_bank_arguments, add_db_arguments
 
 if TYPE_CHECKING:
     from quizengine.tui.app import QuizApp
@@ -33,14 +33,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def build_app(args: argparse.Namespace) -> QuizApp:
     """The app the arguments ask for; UsageError for a missing path, unknown tag or bad database."""
-    from quizengine.startup import long_lived
+    from quizengine.tui.startup import long_lived
 
     with long_lived():  # modules, the bank and the app last the whole session
         return _build_app(args)
 
 
 def _build_app(args: argparse.Namespace) -> QuizApp:
-    from quizengine.history.options import load_selected_bank, open_history
+    from quizengine.commands.common import load_selected_bank, open_history
     from quizengine.tui.app import QuizApp
 
     bank = load_selected_bank(args)

@@ -14,7 +14,7 @@ from quizengine.cli import EXIT_FINDING, EXIT_OK, UsageError
 from quizengine.words import plural
 
 if TYPE_CHECKING:
-    from quizengine.verify import ItemVerdict, Report
+    from quizengine.lab.verify import ItemVerdict, Report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,10 +37,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizengine.bank import load_bank
-    from quizengine.linkcheck import link_problems
-    from quizengine.simcache import ResultCache
-    from quizengine.verify import verify_bank
+    from quizengine.bank.load import load_bank
+    from quizengine.lab.cache import ResultCache
+    from quizengine.lab.links import link_problems
+    from quizengine.lab.verify import verify_bank
 
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1 (got {args.jobs})")

@@ -4,7 +4,7 @@ A question's FSRS card is not stored: it is replayed from the recorded answers t
 question's current version (same ``content_hash``), oldest first. So the history stays the
 single source of truth, and a changed rule or scheduler applies to the past too.
 
-Rating rule (score in 0..1, from quizengine.scoring; ``seconds`` = time to answer):
+Rating rule (score in 0..1, from quizengine.practice.scoring; ``seconds`` = time to answer):
 
 =====================================  =========
 score == 0                             Again
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from fsrs import Card, Rating, Scheduler, State
 
+from quizengine.bank.model import Question
 from quizengine.history.store import AnswerRecord
-from quizengine.model import Question
 
 EASY_SECONDS = 20.0
 """A full score in less time than this means the answer was known cold: Easy rather than Good."""

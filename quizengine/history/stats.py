@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from quizengine.bank.model import Question
     from quizengine.history.store import AnswerRecord
-    from quizengine.model import Question
 
 Period = Literal["day", "week"]
 AreaKind = Literal["tag", "topic"]

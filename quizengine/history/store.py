@@ -46,8 +46,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 if TYPE_CHECKING:
+    from quizengine.bank.model import Question
     from quizengine.history.schedule import Scheduled
-    from quizengine.model import Question
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 APPLICATION_ID = int.from_bytes(b"QZEN", "big")

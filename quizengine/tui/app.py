@@ -18,8 +18,8 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from quizengine.model import Bank, Question
-from quizengine.tui.browser import BrowserScreen, Standing
+from quizengine.bank.model import Bank, Question
+from quizengine.practice.quiz import Attempt, Quiz, make_items
 from quizengine.tui.messages import (
     BackToBank,
     Navigate,
@@ -28,8 +28,8 @@ from quizengine.tui.messages import (
     ShowFeedback,
     Submitted,
 )
-from quizengine.tui.quiz import Attempt, Quiz, make_items
-from quizengine.tui.widgets import screen_actions
+from quizengine.tui.screens.browser import BrowserScreen, Standing
+from quizengine.tui.widgets.controls import screen_actions
 
 if TYPE_CHECKING:
     from quizengine.history import HistoryStore, Session
@@ -143,7 +143,7 @@ class QuizApp(App[None]):
             f"A quiz started {when} was left unfinished: {answered} of {len(known)} "
             "questions answered. Resume it?"
         )
-        from quizengine.tui.resume import ResumeScreen
+        from quizengine.tui.dialogs.resume import ResumeScreen
 
         self.push_screen(ResumeScreen(text), partial(self._resume_answered, session))
 
@@ -212,8 +212,8 @@ class QuizApp(App[None]):
 
     def _show_quiz_screen(self) -> None:
         # The quiz screens load with the first quiz: the browser shows without waiting for them.
-        from quizengine.tui.feedback import FeedbackScreen
-        from quizengine.tui.question import QuestionScreen
+        from quizengine.tui.screens.feedback import FeedbackScreen
+        from quizengine.tui.screens.question import QuestionScreen
 
         quiz = self.quiz
         assert quiz is not None
@@ -273,7 +273,7 @@ class QuizApp(App[None]):
         if not unanswered:
             self._finish()
             return
-        from quizengine.tui.confirm_end import ConfirmEndScreen, EndChoice
+        from quizengine.tui.dialogs.confirm_end import ConfirmEndScreen, EndChoice
 
         def chosen(choice: EndChoice | None) -> None:
             if self.quiz is not quiz:
@@ -293,7 +293,7 @@ class QuizApp(App[None]):
         quiz.finish(now)
         if self.store is not None and quiz.session_id is not None:
             self._history(self.store.finish_session, quiz.session_id)
-        from quizengine.tui.summary import SummaryScreen
+        from quizengine.tui.screens.summary import SummaryScreen
 
         self.switch_screen(SummaryScreen(quiz, now))
 
@@ -305,7 +305,7 @@ class QuizApp(App[None]):
     @on(ShowFeedback)
     def _show_feedback(self, message: ShowFeedback) -> None:
         """From the summary: a question's feedback again (Esc returns to the summary)."""
-        from quizengine.tui.feedback import ReopenedFeedback
+        from quizengine.tui.screens.feedback import ReopenedFeedback
 
         assert self.quiz is not None
         self.push_screen(ReopenedFeedback(self.quiz, message.index))
@@ -326,7 +326,7 @@ class QuizApp(App[None]):
 
     @on(OpenSimulation)
     def _open_simulation(self, message: OpenSimulation) -> None:
-        from quizengine.tui.simulation import SimulationScreen  # plotext loads on first use
+        from quizengine.tui.screens.simulation import SimulationScreen  # plotext loads on first use
 
         self.push_screen(SimulationScreen(message.link, message.question.sim_links))
 
@@ -348,13 +348,13 @@ class QuizApp(App[None]):
         return True
 
     def action_stats(self) -> None:
-        from quizengine.tui.stats_screen import StatsScreen  # plotext loads on first use
+        from quizengine.tui.screens.stats import StatsScreen  # plotext loads on first use
 
         assert self.store is not None
         self.push_screen(StatsScreen(self.store, self.bank.questions, clock=self.clock))
 
     def action_help(self) -> None:
-        from quizengine.tui.help import HelpScreen
+        from quizengine.tui.dialogs.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from quizengine.model import Question, SimLink
-    from quizengine.scoring import Response
+    from quizengine.bank.model import Question, SimLink
+    from quizengine.practice.scoring import Response
 
 
 class Submitted(Message):

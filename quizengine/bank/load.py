@@ -1,0 +1,119 @@
+"""Load a bank of question files: every valid question, and a finding for every broken file.
+
+One broken file never stops the others from loading.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from quizengine.bank.diagnostics import Diagnostic, QuizFormatError
+from quizengine.bank.model import Bank, Question
+
+BANK_ENV = "QUIZENGINE_BANK"
+_SKIPPED_NAMES = {"readme.md", "index.md"}
+
+
+def default_bank_path() -> Path:
+    """The bundled bank: ``$QUIZENGINE_BANK``, the checkout's quizzes/, or the installed copy."""
+    if override := os.environ.get(BANK_ENV):
+        return Path(override)
+    package = Path(__file__).resolve().parent.parent  # quizengine/, above bank/
+    checkout = package.parent / "quizzes"
+    if checkout.is_dir():
+        return checkout
+    return package / "bundled_quizzes"  # where pyproject.toml installs quizzes/
+
+
+def question_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Markdown files named by ``paths`` (folders searched recursively), in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p
+                for p in path.rglob("*.md")
+                if p.is_file()
+                and p.name.lower() not in _SKIPPED_NAMES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            yield path
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working directory when it lies below it, as compilers print."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def read_file(path: Path, shown: str) -> bytes:
+    """A file's bytes; an I/O error is a QuizFormatError with the error as a diagnostic."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise QuizFormatError(
+            [Diagnostic(path=shown, message=f"cannot read file: {reason}")]
+        ) from None
+
+
+def parse_file(shown: str, data: bytes) -> tuple[Question, list[Diagnostic]]:
+    """Parse one file's bytes into its question and warnings; raises QuizFormatError."""
+    # Imported here: markdown-it and PyYAML load only when a file is parsed, not from the cache.
+    from quizengine.bank.parser import parse_question, read_question_file
+
+    parsed = parse_question(read_question_file(shown, data), shown)
+    return parsed.question, parsed.warnings
+
+
+def load_bank(paths: Iterable[Path] | None = None, *, cache_dir: Path | None = None) -> Bank:
+    """Load every question under ``paths`` (default: the bundled bank).
+
+    With ``cache_dir``, files unchanged since a previous load come from the parse cache there
+    (see :mod:`quizengine.bank.cache`) instead of being parsed again.
+    """
+    roots = [default_bank_path()] if paths is None else list(paths)
+    cache = None
+    if cache_dir is not None:
+        from quizengine.bank.cache import BankCache
+
+        cache = BankCache(roots, cache_dir)
+    questions: list[Question] = []
+    diagnostics: list[Diagnostic] = []
+    first_by_id: dict[str, Question] = {}
+    files = 0
+    for path in question_files(roots):
+        files += 1
+        shown = display_path(path)
+        try:
+            data = read_file(path, shown)
+            if cache is None:
+                question, warnings = parse_file(shown, data)
+            else:
+                question, warnings = cache.load(path, shown, data, parse_file)
+        except QuizFormatError as error:
+            diagnostics.extend(error.diagnostics)
+            continue
+        diagnostics.extend(warnings)
+        if (first := first_by_id.get(question.id)) is not None:
+            diagnostics.append(
+                Diagnostic(
+                    path=question.path,
+                    line=question.id_line,
+                    col=5,
+                    message=f"duplicate id {question.id!r}; "
+                    f"first defined at {first.path}:{first.id_line}",
+                )
+            )
+            continue
+        first_by_id[question.id] = question
+        questions.append(question)
+    if cache is not None:
+        cache.save()
+    # Its parts are validated models already: no need to validate them again (which would
+    # build the Bank schema, ~20 ms at start-up).
+    return Bank.model_construct(questions=questions, diagnostics=diagnostics, files=files)

@@ -1,0 +1,515 @@
+"""Question files → :class:`~quizengine.bank.model.Question`, with errors at ``path:line:col``.
+
+A file is frontmatter, an H1 title, the prompt, a GFM task list of choices, ``## Answer`` and an
+optional ``## References`` (see docs/format.md). markdown-it-py gives every block token a line
+map; the raw Markdown of each part is cut from the source lines, so the author's text is kept as
+written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from quizengine.bank.diagnostics import Diagnostic, QuizFormatError
+from quizengine.bank.frontmatter import (
+    FrontmatterError,
+    Position,
+    load_yaml,
+    split_frontmatter,
+    validate,
+)
+from quizengine.bank.model import (
+    Choice,
+    Explanation,
+    MultipleFrontmatter,
+    NumericFrontmatter,
+    Question,
+    Reference,
+    SimLink,
+    SingleFrontmatter,
+)
+from quizengine.bank.simlink import SimLinkError, is_sim_href, parse_sim_href
+
+MAX_FILE_BYTES = 1024 * 1024
+Positions = dict[tuple[str, ...], Position]
+ANSWER_HEADINGS = ("answer", "explanation")
+REFERENCE_HEADINGS = ("references",)
+# The claim link that ends a choice: ``[text](sim:...)`` and nothing but spaces after it.
+_TRAILING_SIM_LINK = re.compile(r"\s*\[[^\]]*\]\(\s*<?sim:[^)\s>]*>?\s*\)\s*$")
+
+
+@cache
+def markdown_parser() -> MarkdownIt:
+    """CommonMark with GFM task lists and tables, and frontmatter recognised."""
+    return MarkdownIt("commonmark", {"tasklists": True}).use(front_matter_plugin).enable("table")
+
+
+@dataclass
+class _Findings:
+    path: str
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, message: str, line: int = 1, col: int = 1) -> None:
+        self.items.append(Diagnostic(path=self.path, line=line, col=col, message=message))
+
+    def warning(self, message: str, line: int = 1, col: int = 1) -> None:
+        self.items.append(
+            Diagnostic(path=self.path, line=line, col=col, severity="warning", message=message)
+        )
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.items)
+
+
+@dataclass(frozen=True)
+class ParsedQuestion:
+    question: Question
+    warnings: list[Diagnostic]
+
+
+def read_question_file(path: str, data: bytes) -> str:
+    """Decode a file's bytes, refusing what cannot be a question file."""
+
+    def fail(message: str, line: int = 1, col: int = 1) -> QuizFormatError:
+        return QuizFormatError([Diagnostic(path=path, line=line, col=col, message=message)])
+
+    if len(data) > MAX_FILE_BYTES:
+        raise fail(f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})")
+    if b"\x00" in data:
+        raise fail("binary file (it contains NUL bytes); a question file is UTF-8 Markdown")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        col = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise fail(
+            f"not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded; save the file as UTF-8",
+            line,
+            col,
+        ) from None
+    if not text.strip():
+        raise fail("empty file; see docs/format.md for the layout of a question")
+    return text.removeprefix("\ufeff")
+
+
+def parse_question(text: str, path: str) -> ParsedQuestion:
+    """Parse one question file's text; raises QuizFormatError with every error found."""
+    findings = _Findings(path)
+    lines = text.splitlines(keepends=True)
+    tokens = markdown_parser().parse(text)
+    frontmatter, positions = _parse_frontmatter(lines, tokens, findings)
+    body = [t for t in tokens if t.type != "front_matter"]
+    title = _title(body, lines, findings)
+    sections = _split_sections(body)
+    choices, prompt = _choices_and_prompt(sections.intro, lines, findings)
+    kind = frontmatter.type if frontmatter is not None else None
+    _check_choices(kind, choices, sections.intro_end_line, findings)
+    explanation = _explanation(sections, lines, findings)
+    references = _references(sections.references, lines, findings)
+    metric_link = None
+    if isinstance(frontmatter, NumericFrontmatter) and frontmatter.answer.metric:
+        line, col = positions.get(("answer", "metric"), (1, 1))
+        metric_link = _frontmatter_metric_link(frontmatter.answer.metric, line, col, findings)
+    for heading, line in sections.unknown:
+        findings.warning(
+            f"section '## {heading}' is not part of the format and is ignored; "
+            "use '## Answer' and '## References'",
+            line,
+        )
+    if findings.has_errors or frontmatter is None or title is None or explanation is None:
+        if not findings.has_errors:  # defensive: every None above has recorded an error
+            findings.error("question could not be read")
+        raise QuizFormatError([d for d in findings.items if d.severity == "error"])
+    question = Question(
+        path=path,
+        id=frontmatter.id,
+        type=frontmatter.type,
+        title=title,
+        prompt=prompt,
+        choices=choices,
+        answer=frontmatter.answer if isinstance(frontmatter, NumericFrontmatter) else None,
+        metric_link=metric_link,
+        explanation=explanation,
+        references=references,
+        tags=frontmatter.tags,
+        difficulty=frontmatter.difficulty,
+        topic=frontmatter.topic,
+        author=frontmatter.author,
+        created=frontmatter.created,
+        id_line=positions.get(("id",), (1, 1))[0],
+        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+    return ParsedQuestion(question, [d for d in findings.items if d.severity == "warning"])
+
+
+# --- frontmatter ------------------------------------------------------------------------------
+
+
+def _parse_frontmatter(
+    lines: list[str], tokens: list[Token], findings: _Findings
+) -> tuple[SingleFrontmatter | MultipleFrontmatter | NumericFrontmatter | None, Positions]:
+    """The validated frontmatter (None after an error) and the file position of every key."""
+    positions: Positions = {}
+    try:
+        raw = split_frontmatter(lines)
+        if raw is None:
+            looks_like_question = any(t.type == "heading_open" and t.tag == "h1" for t in tokens)
+            what = (
+                "this file has a title but no frontmatter"
+                if looks_like_question
+                else "missing frontmatter"
+            )
+            findings.error(
+                f"{what}: start the file with a '---' line, then 'id: your-question-id' and "
+                "'type: single' (or multiple, numeric), then a closing '---' line"
+            )
+            return None, positions
+        data, positions = load_yaml(raw)
+        result = validate(data, positions, raw.first_line)
+    except FrontmatterError as error:
+        findings.error(error.message, error.line, error.col)
+        return None, positions
+    if isinstance(result, list):
+        for error in result:
+            findings.error(error.message, error.line, error.col)
+        return None, positions
+    return result, positions
+
+
+def _frontmatter_metric_link(href: str, line: int, col: int, findings: _Findings) -> SimLink | None:
+    """The numeric answer's ``metric`` link, placed at its key in the frontmatter."""
+    try:
+        link = parse_sim_href(href.strip(), line=line, col=col)
+    except SimLinkError as error:
+        findings.error(f"answer.metric: {error}", line, col)
+        return None
+    if link.target is None:
+        findings.error(
+            "answer.metric must name a metric after '#': sim:NAME?params#metric_name", line, col
+        )
+        return None
+    return link
+
+
+# --- body structure ---------------------------------------------------------------------------
+
+
+def _line_of(token: Token) -> int:
+    return token.map[0] + 1 if token.map else 1
+
+
+def _source(lines: list[str], start: int, end: int) -> str:
+    """Raw Markdown of 0-based lines [start, end), trimmed of blank edges."""
+    return "".join(lines[start:end]).strip("\n").rstrip()
+
+
+def _title(body: list[Token], lines: list[str], findings: _Findings) -> str | None:
+    for index, token in enumerate(body):
+        if token.type == "heading_open" and token.tag == "h1" and token.level == 0:
+            title = body[index + 1].content.strip()
+            if not title:
+                findings.error(
+                    "the title heading is empty; write '# A short title'", _line_of(token)
+                )
+                return None
+            return title
+    findings.error("missing title: add a line '# Title' after the frontmatter")
+    return None
+
+
+@dataclass
+class _Sections:
+    intro: list[Token] = field(default_factory=list)
+    """Top-level tokens between the H1 and the first H2 (prompt and choices)."""
+    intro_end_line: int = 1
+    answer: list[Token] | None = None
+    answer_line: int = 1
+    references: list[Token] | None = None
+    unknown: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _split_sections(body: list[Token]) -> _Sections:
+    sections = _Sections()
+    current: list[Token] | None = None
+    seen_title = False
+    index = 0
+    while index < len(body):
+        token = body[index]
+        if token.type == "heading_open" and token.level == 0 and token.tag in ("h1", "h2"):
+            heading = body[index + 1].content.strip()
+            index += 3  # heading_open, inline, heading_close
+            if token.tag == "h1" and not seen_title:
+                seen_title = True
+                current = sections.intro
+                continue
+            name = heading.lower().rstrip(":")
+            if current is sections.intro:
+                sections.intro_end_line = _line_of(token)
+            if token.tag == "h2" and name in ANSWER_HEADINGS and sections.answer is None:
+                sections.answer, sections.answer_line = [], _line_of(token)
+                current = sections.answer
+            elif token.tag == "h2" and name in REFERENCE_HEADINGS and sections.references is None:
+                sections.references = []
+                current = sections.references
+            else:
+                sections.unknown.append((heading, _line_of(token)))
+                current = None
+            continue
+        if current is not None:
+            current.append(token)
+        if current is sections.intro and token.map:
+            sections.intro_end_line = token.map[1] + 1
+        index += 1
+    return sections
+
+
+def _top_level_blocks(tokens: list[Token]) -> list[list[Token]]:
+    """Group a flat token stream into top-level blocks (open ... close)."""
+    blocks: list[list[Token]] = []
+    depth = 0
+    for token in tokens:
+        if depth == 0:
+            blocks.append([])
+        blocks[-1].append(token)
+        depth += token.nesting
+    return blocks
+
+
+def _is_task_list(block: list[Token]) -> bool:
+    return (
+        block[0].type == "bullet_list_open"
+        and len(block) > 1
+        and block[1].type == "list_item_open"
+        and block[1].meta.get("checked") is not None
+    )
+
+
+def _choices_and_prompt(
+    intro: list[Token], lines: list[str], findings: _Findings
+) -> tuple[list[Choice], str]:
+    blocks = _top_level_blocks(intro)
+    list_index = next((i for i, block in enumerate(blocks) if _is_task_list(block)), None)
+    prompt_blocks = blocks if list_index is None else blocks[:list_index]
+    prompt = _blocks_source(prompt_blocks, lines)
+    if list_index is None:
+        return [], prompt
+    for block in blocks[list_index + 1 :]:
+        findings.error(
+            "text after the choices would not be shown; move it above the choices "
+            "or under '## Answer'",
+            _line_of(block[0]),
+        )
+    return _choices(blocks[list_index], lines, findings), prompt
+
+
+def _blocks_source(blocks: list[list[Token]], lines: list[str]) -> str:
+    maps = [block[0].map for block in blocks if block[0].map]
+    if not maps:
+        return ""
+    return _source(lines, maps[0][0], maps[-1][1])
+
+
+def _choices(block: list[Token], lines: list[str], findings: _Findings) -> list[Choice]:
+    choices: list[Choice] = []
+    items = [t for t in block if t.type == "list_item_open" and t.level == 1]
+    for number, item in enumerate(items, start=1):
+        line = _line_of(item)
+        checked = item.meta.get("checked")
+        start = block.index(item)
+        inline = next((t for t in block[start:] if t.type == "inline" and t.level == 3), None)
+        if checked is None:
+            findings.error(
+                f"choice {number} has no checkbox; write '- [x] ...' (correct) "
+                "or '- [ ] ...' (wrong)",
+                line,
+            )
+            continue
+        content = inline.content if inline is not None else ""
+        claim = _claim_link(inline, lines, line, number, findings)
+        text = _TRAILING_SIM_LINK.sub("", content).strip() if claim is not None else content.strip()
+        if not text:
+            findings.error(f"choice {number} is empty; write the choice after the checkbox", line)
+            continue
+        choices.append(Choice(text=text, correct=bool(checked), line=line, claim=claim))
+    return choices
+
+
+def _sim_links(
+    inline: Token | None, lines: list[str], first_line: int
+) -> list[tuple[str, str, int, int]]:
+    """(href, text, line, col) of every ``sim:`` link inside an inline token."""
+    if inline is None or not inline.children:
+        return []
+    found = []
+    children = inline.children
+    for index, child in enumerate(children):
+        if child.type != "link_open":
+            continue
+        href = str(child.attrs.get("href", ""))
+        if not is_sim_href(href):
+            continue
+        closing = next(
+            (i for i in range(index + 1, len(children)) if children[i].type == "link_close"),
+            len(children),
+        )
+        text = "".join(c.content for c in children[index + 1 : closing])
+        line, col = _find_in_lines(lines, href, first_line)
+        found.append((href, text, line, col))
+    return found
+
+
+def _find_in_lines(lines: list[str], needle: str, first_line: int) -> tuple[int, int]:
+    # markdown-it normalises hrefs (percent-encoding), so search for the un-normalised prefix too
+    for number in range(first_line, min(first_line + 50, len(lines) + 1)):
+        for candidate in (needle, needle.split("?")[0]):
+            col = lines[number - 1].find(candidate)
+            if col >= 0:
+                return number, col + 1
+    return first_line, 1
+
+
+def _claim_link(
+    inline: Token | None, lines: list[str], line: int, number: int, findings: _Findings
+) -> SimLink | None:
+    links = _sim_links(inline, lines, line)
+    if not links:
+        return None
+    if inline is None or not _TRAILING_SIM_LINK.search(inline.content):
+        first = links[0]
+        findings.error(
+            f"choice {number}: a claim link must be the last thing in the choice",
+            first[2],
+            first[3],
+        )
+        return None
+    href, text, link_line, col = links[-1]
+    try:
+        link = parse_sim_href(href, text=text, line=link_line, col=col)
+    except SimLinkError as error:
+        findings.error(f"choice {number}: {error}", link_line, col)
+        return None
+    if link.target is None:
+        findings.error(
+            f"choice {number}: the claim link must name a claim after '#': "
+            f"sim:{link.simulation}?...#claim-id",
+            link_line,
+            col,
+        )
+        return None
+    return link
+
+
+def _check_choices(
+    kind: str | None, choices: list[Choice], end_line: int, findings: _Findings
+) -> None:
+    if kind is None:
+        return
+    if kind == "numeric":
+        if choices:
+            findings.error(
+                "a numeric question has no choices; remove the task list "
+                "(its key is 'answer' in the frontmatter)",
+                choices[0].line,
+            )
+        return
+    if findings.has_errors and not choices:
+        return
+    if not choices:
+        findings.error(
+            f"no choices found: a {kind} question lists its choices as a task list, "
+            "'- [x] right' and '- [ ] wrong'",
+            end_line,
+        )
+        return
+    line = choices[0].line
+    if len(choices) < 2:
+        findings.error(f"only {len(choices)} choice; a {kind} question needs at least two", line)
+    correct = [n for n, choice in enumerate(choices, start=1) if choice.correct]
+    if kind == "single" and len(correct) != 1:
+        if correct:
+            listed = ", ".join(str(n) for n in correct[:-1]) + f" and {correct[-1]}"
+            findings.error(
+                f"single-choice question has {len(correct)} correct choices (choices {listed}); "
+                "mark exactly one with [x]",
+                line,
+            )
+        else:
+            findings.error(
+                "single-choice question has no correct choice; mark exactly one with [x]", line
+            )
+    if kind == "multiple" and not correct:
+        findings.error(
+            "multiple-choice question has no correct choice; mark at least one with [x]", line
+        )
+    for number, choice in enumerate(choices, start=1):
+        if choice.claim is None:
+            findings.warning(
+                f"choice {number} has no claim link, so 'verify' cannot check its key; end it "
+                "with [claim](sim:NAME?params#claim-id)",
+                choice.line,
+            )
+
+
+def _explanation(sections: _Sections, lines: list[str], findings: _Findings) -> Explanation | None:
+    if sections.answer is None:
+        findings.error(
+            "missing explanation: add a '## Answer' section that says why each choice is right "
+            "or wrong",
+            sections.intro_end_line,
+        )
+        return None
+    blocks = _top_level_blocks(sections.answer)
+    markdown = _blocks_source(blocks, lines)
+    if not markdown:
+        findings.error(
+            "the '## Answer' section is empty; explain why the key is right", sections.answer_line
+        )
+        return None
+    links: list[SimLink] = []
+    for token in sections.answer:
+        if token.type != "inline":
+            continue
+        for href, text, line, col in _sim_links(token, lines, _line_of(token)):
+            try:
+                links.append(parse_sim_href(href, text=text, line=line, col=col))
+            except SimLinkError as error:
+                findings.error(str(error), line, col)
+    first_line = blocks[0][0].map[0] + 1 if blocks and blocks[0][0].map else sections.answer_line
+    return Explanation(markdown=markdown, line=first_line, links=links)
+
+
+def _references(
+    tokens: list[Token] | None, lines: list[str], findings: _Findings
+) -> list[Reference]:
+    if tokens is None:
+        return []
+    references: list[Reference] = []
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        links = [c for c in token.children if c.type == "link_open"]
+        if not links:
+            findings.warning(
+                "a reference without a link; write '- [Title](https://...)'", _line_of(token)
+            )
+            continue
+        for link in links:
+            start = token.children.index(link)
+            closing = next(
+                i
+                for i in range(start, len(token.children))
+                if token.children[i].type == "link_close"
+            )
+            title = "".join(c.content for c in token.children[start + 1 : closing]).strip()
+            references.append(
+                Reference(title=title, url=str(link.attrs.get("href", "")), line=_line_of(token))
+            )
+    return references

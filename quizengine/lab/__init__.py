@@ -1,0 +1,1 @@
+"""Running experiments for questions: the only door to simulations/, its cache, verification."""

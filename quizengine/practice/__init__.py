@@ -1,0 +1,1 @@
+"""Taking a quiz: the sitting's state and its scoring."""

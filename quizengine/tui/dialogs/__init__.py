@@ -1,0 +1,1 @@
+"""Modal screens shown over another: help, resume a sitting."""

@@ -1,0 +1,1 @@
+"""The full-screen views a learner moves between."""

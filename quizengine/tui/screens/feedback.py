@@ -1,0 +1,263 @@
+"""The feedback screen: what was picked against the key, the score, the explanation."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Markdown, Static
+
+from quizengine.bank.model import NumericAnswer, Question, SimLink
+from quizengine.bank.simlink import is_sim_href, parse_sim_href
+from quizengine.practice.quiz import Attempt, Quiz, format_score
+from quizengine.practice.scoring import pick_contributions
+from quizengine.tui.messages import BackToBank, Navigate, OpenSimulation
+from quizengine.tui.widgets.controls import KeyBar
+from quizengine.tui.widgets.inline import inline_content
+
+PICKED, NOT_PICKED = "☒", "☐"
+RIGHT, WRONG = "✓", "✗"
+LEGEND = (
+    f"{PICKED} you picked it · {NOT_PICKED} you did not · {RIGHT} a correct choice · "
+    f"{WRONG} a wrong one"
+)
+
+
+def signed(value: float) -> str:
+    """``+0.5``, ``−0.33``: a pick's share of the score."""
+    return f"{'+' if value >= 0 else '−'}{format_score(abs(value))}"
+
+
+def choice_lines(question: Question, picked: frozenset[int]) -> Content:
+    """One line per choice: picked or not (by glyph, not only colour), correct or wrong
+    (coloured), what the pick added to a ``multiple`` score, the claim link (now revealed);
+    then how the score adds up."""
+    contributions = (
+        pick_contributions(len(question.choices), question.correct_indices, picked)
+        if question.type == "multiple"
+        else None
+    )
+    lines = [Content.styled(LEGEND, "dim italic"), Content("")]
+    for i, choice in enumerate(question.choices):
+        was_picked = i in picked
+        mark = (RIGHT, "bold $text-success") if choice.correct else (WRONG, "bold $text-error")
+        share = ""
+        if contributions is not None:
+            share = signed(contributions[i]) if was_picked else "0"
+        note: tuple[str, str] | str = ""
+        if choice.correct and not was_picked:
+            note = (" — missed", "italic $text-warning")
+        elif not choice.correct and was_picked:
+            note = (" — wrong pick", "italic $text-error")
+        claim = (
+            Content.from_markup(f" · [@click=screen.open_claim({i})][underline]claim[/][/]")
+            if choice.claim
+            else Content("")
+        )
+        lines.append(
+            Content.assemble(
+                (PICKED if was_picked else NOT_PICKED, "bold" if was_picked else "dim"),
+                " ",
+                mark,
+                " ",
+                (f"{share:>6} " if contributions is not None else "", "bold"),
+                inline_content(choice.text),
+                claim,
+                note,
+            )
+        )
+    if contributions is not None:
+        lines += [Content(""), score_sum(contributions, picked)]
+    return Content("\n").join(lines)
+
+
+def score_sum(contributions: list[float], picked: frozenset[int]) -> Content:
+    """``Score: +0.5 − 0.5 = 0``, and the clamp when the sum is below 0."""
+    shares = [contributions[i] for i in sorted(picked)]
+    if not shares:
+        return Content.assemble(("Score: ", "bold"), "nothing picked = 0")
+    terms = " ".join(
+        [signed(shares[0]).lstrip("+")] + [f"{signed(v)[0]} {signed(v)[1:]}" for v in shares[1:]]
+    )
+    total = sum(shares)
+    if len(shares) == 1 and total >= 0:
+        return Content.assemble(("Score: ", "bold"), (format_score(total), "bold"))
+    if total < -1e-9:
+        result = f" = {signed(total)}, counted as 0 (a score never goes below 0)"
+    else:
+        result = f" = {format_score(max(0.0, total))}"
+    return Content.assemble(("Score: ", "bold"), terms, (result, "bold"))
+
+
+def tolerance_text(answer: NumericAnswer) -> str:
+    parts = []
+    if answer.abs_tol is not None:
+        parts.append(f"± {answer.abs_tol:g}")
+    if answer.rel_tol is not None:
+        parts.append(f"± {answer.rel_tol * 100:g} %")
+    return " or ".join(parts)
+
+
+def key_markdown(answer: NumericAnswer) -> str:
+    unit = f" {answer.unit}" if answer.unit else ""
+    return f"**{answer.value:g}{unit}** ({tolerance_text(answer)})"
+
+
+def numeric_markdown(answer: NumericAnswer, guess: float) -> str:
+    unit = f" {answer.unit}" if answer.unit else ""
+    return f"Your answer: **{guess:g}{unit}** · the key: {key_markdown(answer)}"
+
+
+def feedback_markdown(question: Question, attempt: Attempt | None) -> str:
+    """The feedback document below the choices: a number against the key, the explanation,
+    the references. (A choice question's picks are :func:`choice_lines`, above it.)"""
+    parts = []
+    if question.type == "numeric":
+        assert question.answer is not None
+        if attempt is not None and isinstance(attempt.response, float):
+            parts.append(numeric_markdown(question.answer, attempt.response))
+        else:
+            parts.append(f"Not answered · the key: {key_markdown(question.answer)}")
+    parts += ["## Answer", question.explanation.markdown.strip()]
+    if question.references:
+        parts += [
+            "## References",
+            "\n".join(f"- [{r.title}]({r.url})" for r in question.references),
+        ]
+    return "\n\n".join(parts)
+
+
+def default_link(question: Question) -> SimLink | None:
+    """What key s runs: the explanation's first run link, else a claim, else the metric."""
+    links = list(question.explanation.links) + question.sim_links
+    return links[0] if links else None
+
+
+class FeedbackScreen(Screen[None]):
+    """See why."""
+
+    HELP = f"""\
+## Feedback
+
+Each choice shows whether you picked it ({PICKED}) or not ({NOT_PICKED}), whether it is correct
+({RIGHT}) or wrong ({WRONG}), what your pick added to the score of a several-answer question, and
+the claim the simulation checks for it. **s** opens the simulation panel on the explanation's
+experiment; clicking a `sim:` link or a *claim* opens it on that link. **n** or **Enter** goes on;
+**Esc** goes back to the bank (the quiz can be resumed), or to the summary you came from.
+"""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n,enter", "navigate(1)", "Next", key_display="n"),
+        Binding("p", "navigate(-1)", "Prev"),
+        Binding("s", "simulate", "Simulate"),
+        Binding("f", "end", "Finish"),
+        Binding("escape,b", "back", "Bank", key_display="esc"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, quiz: Quiz, index: int | None = None) -> None:
+        """``index``: a question reopened from the summary (see :class:`ReopenedFeedback`)."""
+        super().__init__()
+        self.quiz = quiz
+        self.reopened = index is not None
+        self.index = quiz.index if index is None else index
+        item = quiz.items[self.index]
+        self.question = item.question
+        self.attempt = quiz.attempts.get(self.index)
+        assert self.attempt is not None or self.reopened, "feedback follows an answer"
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._status(), id="status")
+        with VerticalScroll(id="body"):
+            yield Static(Content.styled(self.question.title, "bold"), id="title")
+            if self.question.type != "numeric":
+                response = self.attempt.response if self.attempt else None
+                picked = response if isinstance(response, frozenset) else frozenset()
+                yield Static(choice_lines(self.question, picked), id="picks")
+            yield Markdown(
+                feedback_markdown(self.question, self.attempt), id="feedback", open_links=False
+            )
+        yield KeyBar()
+
+    def _status(self) -> Content:
+        progress = f"question {self.index + 1} of {len(self.quiz.items)}"
+        kind = [("Review", "bold $text-accent"), " · "] if self.quiz.kind == "review" else []
+        if self.attempt is None:
+            return Content.assemble(
+                *kind, (progress.capitalize(), "bold"), " · ", ("Not answered", "bold $warning")
+            )
+        verdict = self.attempt.verdict
+        style = {"correct": "bold $success", "partly right": "bold $warning"}.get(
+            verdict, "bold $error"
+        )
+        return Content.assemble(
+            *kind,
+            (progress.capitalize(), "bold"),
+            " · ",
+            (verdict.capitalize(), style),
+            f" · score {format_score(self.attempt.score)} of 1",
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#body").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "simulate":
+            return default_link(self.question) is not None
+        if action == "navigate":
+            (step,) = parameters
+            return self.quiz.index + int(str(step)) >= 0 or None
+        return True
+
+    def action_navigate(self, step: int) -> None:
+        self.post_message(Navigate(self.quiz.index + step))
+
+    def action_end(self) -> None:
+        self.post_message(Navigate(len(self.quiz.items)))
+
+    def action_back(self) -> None:
+        if self.reopened:
+            self.dismiss()
+        else:
+            self.post_message(BackToBank(paused=True))
+
+    def action_simulate(self) -> None:
+        link = default_link(self.question)
+        if link is not None:
+            self.post_message(OpenSimulation(link, self.question))
+
+    def action_open_claim(self, index: int) -> None:
+        claim = self.question.choices[index].claim
+        if claim is not None:
+            self.post_message(OpenSimulation(claim, self.question))
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        if not is_sim_href(event.href):
+            self.app.open_url(event.href)
+            return
+        try:
+            link = parse_sim_href(event.href)
+        except ValueError as error:
+            self.notify(str(error), severity="error")
+            return
+        self.post_message(OpenSimulation(link, self.question))
+
+
+class ReopenedFeedback(FeedbackScreen, inherit_bindings=False):
+    """A question's feedback opened again from the summary: Esc returns to the summary."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,b,enter", "back", "Summary", key_display="esc"),
+        Binding("s", "simulate", "Simulate"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, quiz: Quiz, index: int) -> None:
+        super().__init__(quiz, index)

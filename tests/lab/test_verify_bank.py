@@ -1,0 +1,109 @@
+"""The bundled bank's answer keys against the real simulations.
+
+Every key agrees; flipping any one key is caught; the verdicts do not depend on the base seed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from quizengine.bank.load import default_bank_path, load_bank
+from quizengine.bank.model import Bank, Question
+from quizengine.lab.cache import ResultCache
+from quizengine.lab.verify import Report, verify_bank
+
+JOBS = 2
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> ResultCache:
+    return ResultCache(tmp_path_factory.mktemp("verify-cache"))
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    bank = load_bank()
+    assert not bank.errors, [str(e) for e in bank.errors]
+    return bank
+
+
+@pytest.fixture(scope="module")
+def report(bank: Bank, cache: ResultCache) -> Report:
+    return verify_bank(bank, seed=0, jobs=JOBS, cache=cache)
+
+
+def _problems(report: Report) -> list[str]:
+    return [
+        f"{q.path}: {item.label} keyed {item.key}, simulation says {item.simulation_says}"
+        for q in report.questions
+        for item in q.items
+        if item.status != "ok"
+    ]
+
+
+def test_every_key_of_the_bundled_bank_agrees(report: Report) -> None:
+    assert report.file_errors == []
+    assert _problems(report) == []
+    assert sum(report.counts().values()) >= 40
+
+
+def _flipped_texts(question: Question, text: str) -> list[tuple[str, str]]:
+    """(what was flipped, new file text) for every key of the question."""
+    lines = text.splitlines(keepends=True)
+    variants = []
+    for number, choice in enumerate(question.choices, start=1):
+        flipped = list(lines)
+        index = choice.line - 1
+        old, new = ("[x]", "[ ]") if choice.correct else ("[ ]", "[x]")
+        assert old in flipped[index]
+        flipped[index] = flipped[index].replace(old, new, 1)
+        if question.type == "single" and not choice.correct:
+            # a lone flip would give two correct choices (a file error): move the key instead
+            (right,) = [c for c in question.choices if c.correct]
+            flipped[right.line - 1] = flipped[right.line - 1].replace("[x]", "[ ]", 1)
+        variants.append((f"choice {number}", "".join(flipped)))
+    if question.answer is not None:
+        wrong = question.answer.value * 10 + 1
+        flipped_text = re.sub(r"(\bvalue:\s*)([-+0-9.eE]+)", rf"\g<1>{wrong!r}", text, count=1)
+        assert flipped_text != text
+        variants.append(("answer", flipped_text))
+    return variants
+
+
+def test_every_flipped_key_is_detected(
+    bank: Bank, report: Report, cache: ResultCache, tmp_path: Path
+) -> None:
+    assert report.ok
+    missed = []
+    flips = 0
+    for question in bank.questions:
+        text = Path(question.path).read_text(encoding="utf-8")
+        for label, flipped in _flipped_texts(question, text):
+            flips += 1
+            folder = tmp_path / f"{question.id}-{label.replace(' ', '-')}"
+            folder.mkdir()
+            (folder / Path(question.path).name).write_text(flipped, encoding="utf-8")
+            result = verify_bank(load_bank([folder]), seed=0, jobs=1, cache=cache)
+            if result.file_errors:
+                # the flip made the file invalid (e.g. a multiple question with no correct
+                # choice): verify reports the file error and fails
+                assert not result.ok
+                continue
+            (verdict,) = result.questions
+            if verdict.status != "disagrees":
+                missed.append(f"{question.id} {label}")
+    assert flips >= 40
+    assert missed == []
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_verdicts_do_not_depend_on_the_seed(bank: Bank, cache: ResultCache, seed: int) -> None:
+    result = verify_bank(bank, seed=seed, jobs=JOBS, cache=cache)
+    assert _problems(result) == []
+
+
+def test_bundled_bank_is_the_default(bank: Bank) -> None:
+    assert Path(bank.questions[0].path).resolve().is_relative_to(default_bank_path().resolve())

@@ -1,0 +1,96 @@
+"""What keeps the TUI's start-up quick stays true: no redundant redraws, the focus set once."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widget import Widget
+from tui_support import Clock, fixture_bank
+
+from quizengine.tui.app import QuizApp
+from quizengine.tui.screens.browser import BrowserScreen, QuestionTable
+from quizengine.tui.screens.question import ChoiceBox, ChoiceRadios, NumberInput, QuestionScreen
+from quizengine.tui.widgets.controls import KeyBar
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The screen of each KeyBar render, in order."""
+    seen: list[str] = []
+    render = KeyBar.render
+
+    def counting(self: KeyBar) -> object:
+        seen.append(type(self.screen).__name__)
+        return render(self)
+
+    monkeypatch.setattr(KeyBar, "render", counting)
+    return seen
+
+
+async def test_the_key_bar_redraws_only_when_its_keys_change(renders: list[str]) -> None:
+    app = QuizApp(fixture_bank(), clock=Clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert renders == ["BrowserScreen"]
+        await pilot.press("down")  # to the table: Start one, Filter... instead of Start shown
+        await pilot.pause()
+        assert renders == ["BrowserScreen"] * 2
+        await pilot.press("enter")  # the question screen
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, QuestionScreen)
+        count = len(renders)
+        question.focus_next()  # the same keys with the focus elsewhere
+        await pilot.pause()
+        assert len(renders) == count
+        assert "Prev" in str(question.query_one(KeyBar).render())
+
+
+async def test_the_browser_table_is_filled_once_at_start_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fills: list[int] = []
+    add_column = QuestionTable.add_column
+
+    def counting(self: QuestionTable, *args: object, **kwargs: object) -> object:
+        fills.append(1)
+        return add_column(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(QuestionTable, "add_column", counting)
+    app = QuizApp(fixture_bank(), clock=Clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BrowserScreen)
+        columns = len(app.screen.query_one(QuestionTable).columns)
+        assert len(fills) == columns
+        await pilot.resize_terminal(100, 30)  # a new width: the title column grows
+        await pilot.pause()
+        assert len(fills) == 2 * columns
+
+
+@pytest.mark.parametrize(
+    ("question_id", "focused"),
+    [
+        ("sigmoid-slope", ChoiceRadios),
+        ("deep-net-remedies", ChoiceBox),
+        ("sigmoid-max", NumberInput),
+    ],
+)
+async def test_the_answer_has_the_focus_from_the_first_frame(
+    question_id: str, focused: type[Widget], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    focus_changes: list[str] = []
+    set_focus = QuestionScreen.set_focus
+
+    def recording(self: QuestionScreen, widget: Widget | None, *args: object, **kwargs: object):
+        focus_changes.append(type(widget).__name__)
+        return set_focus(self, widget, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(QuestionScreen, "set_focus", recording)
+    bank = fixture_bank()
+    app = QuizApp(bank, clock=Clock(), start=[bank.by_id(question_id)])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.focused, focused)
+        assert focus_changes == [focused.__name__]
