@@ -84,7 +84,12 @@ class QuizApp(App[None]):
 
     # -- start-up ----------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
-        return BrowserScreen(self.bank.questions, self.bank.diagnostics, now=self.clock())
+        return BrowserScreen(
+            self.bank.questions,
+            self.bank.diagnostics,
+            now=self.clock(),
+            nothing_loaded=self.bank.nothing_loaded(),
+        )
 
     def on_mount(self) -> None:
         if self.store is not None:

@@ -77,15 +77,33 @@ async def test_titles_are_shown_as_written_not_as_markup() -> None:
             ) in (rendered)
 
 
-async def test_an_empty_bank_says_so_instead_of_blaming_the_filter() -> None:
-    app = QuizApp(Bank(), clock=Clock())
+async def test_an_empty_bank_says_so_instead_of_blaming_the_filter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizengine.bank.load import load_bank
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty").mkdir()
+    app = QuizApp(load_bank([Path("empty")]), clock=Clock())
     async with app.run_test(size=SIZE) as pilot:
-        assert "no question loaded" in text_of(app.screen, "#counts")
+        assert "no question file (*.md) in empty" in text_of(app.screen, "#counts")
         await pilot.press("enter")
         assert isinstance(app.screen, BrowserScreen)
         assert [n.message for n in app._notifications] == [
-            "There is no question to take: no file loaded."
+            "There is no question to take: no question file (*.md) in empty."
         ]
+
+
+def test_an_all_broken_folder_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizengine.bank.load import load_bank
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken").mkdir()
+    for name in ("a.md", "b.md"):
+        (tmp_path / "broken" / name).write_text("no frontmatter\n", encoding="utf-8")
+    bank = load_bank([Path("broken")])
+    assert bank.nothing_loaded() == "no valid question in broken: all 2 files failed to load"
+    assert Bank().nothing_loaded() == "no question file (*.md) in the paths given"
 
 
 async def test_typing_filters_the_browser() -> None:

@@ -207,9 +207,12 @@ statistics. **Ctrl+O** resumes a quiz left with Esc.
         standings: Mapping[str, Standing] | None = None,
         *,
         now: dt.datetime,
+        nothing_loaded: str = "no question loaded: give files or folders of question files",
     ) -> None:
+        """``nothing_loaded``: what to say when ``questions`` is empty (which folder held none)."""
         super().__init__()
         self.questions = list(questions)
+        self.nothing_loaded = nothing_loaded
         self.errors = [d for d in diagnostics if d.severity == "error"]
         self.standings = dict(standings or {})
         self.now = now
@@ -307,7 +310,7 @@ statistics. **Ctrl+O** resumes a quiz left with Esc.
         shown = (
             f" · {len(self.shown)} of {plural(total, 'question')} shown"
             if total
-            else " · no question loaded: give files or folders of question files"
+            else f" · {self.nothing_loaded}"
         )
         order = SORT_NAMES[self.order]
         sort = f" · {order}" if order else ""
@@ -328,7 +331,7 @@ statistics. **Ctrl+O** resumes a quiz left with Esc.
 
     def action_start_shown(self) -> None:
         if not self.questions:
-            self.notify("There is no question to take: no file loaded.", severity="warning")
+            self.notify(f"There is no question to take: {self.nothing_loaded}.", severity="warning")
             return
         if not self.shown:
             self.notify("No question matches the filter.", severity="warning")
