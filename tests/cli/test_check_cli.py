@@ -89,9 +89,7 @@ def test_new_writes_a_template_that_checks_clean(
     assert again == 2 and "exists" in err
 
 
-def test_a_bad_id_is_explained_in_words(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_bad_id_is_explained_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "q.md"
     path.write_text(VALID_SINGLE.replace("id: ", "id: Bad_", 1), encoding="utf-8")
     code, out, _ = run_cli(capsys, "check", str(path))
