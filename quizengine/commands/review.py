@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from quizengine.cli import EXIT_OK, UsageError
@@ -57,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
             return print_due([], {}, {}, args.format)
         with store:
             plan, last = store.schedule(questions), store.last_results()
-        return print_due(due_first(questions, plan, args.limit), plan, last, args.format)
+        titles = {q.id: q.title for q in questions}
+        return print_due(due_first(questions, plan, args.limit), plan, last, args.format, titles)
 
     bank = load_selected_bank(args)
     store = open_history(args)
@@ -66,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         plan = store.schedule(bank.questions)
         due = due_first(bank.questions, plan, args.limit)
         if not due:
-            print(nothing_due(plan, dt.datetime.now(dt.UTC)))
+            titles = {q.id: q.title for q in bank.questions}
+            print(nothing_due(plan, dt.datetime.now(dt.UTC), titles))
             return EXIT_OK
         app = review_app(bank, due, store)
         app.run()
@@ -99,6 +102,7 @@ def print_due(
     plan: dict[str, Scheduled],
     last: dict[str, AnswerRecord],
     fmt: str,
+    titles: Mapping[str, str] | None = None,
 ) -> int:
     now = dt.datetime.now(dt.UTC)
     if fmt == "json":
@@ -117,7 +121,7 @@ def print_due(
         print()
         return EXIT_OK
     if not due:
-        print(nothing_due(plan, now))
+        print(nothing_due(plan, now, titles or {}))
         return EXIT_OK
     id_width = max(len(q.id) for q in due)
     print(f"{len(due)} question{'s' if len(due) != 1 else ''} due for review:")
@@ -130,14 +134,16 @@ def print_due(
     return EXIT_OK
 
 
-def nothing_due(plan: dict[str, Scheduled], now: dt.datetime) -> str:
+def nothing_due(plan: dict[str, Scheduled], now: dt.datetime, titles: Mapping[str, str]) -> str:
+    """When the next question comes back, named by its title (an id is the author's handle)."""
     upcoming = [s for s in plan.values() if s.due is not None]
     if not upcoming:
         return "Nothing to review yet: questions come back once answered ('quizengine take')."
     soonest = min(upcoming, key=lambda s: s.due or now)
     assert soonest.due is not None
     local = soonest.due.astimezone().strftime("%Y-%m-%d %H:%M")
-    return f"Nothing is due. Next: {soonest.question_id} on {local}."
+    name = titles.get(soonest.question_id, soonest.question_id)
+    return f"Nothing is due. Next: “{name}” on {local}."
 
 
 def ago(delta: dt.timedelta) -> str:

@@ -9,8 +9,10 @@ the simulation panel loads them inside its worker, so start-up stays quick.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
 
 from textual import on, work
@@ -38,8 +40,19 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+SCREENSHOTS_ENV = "QUIZENGINE_SCREENSHOTS"
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def screenshot_directory(configured: str | None, downloads: Path, cwd: Path) -> Path:
+    """Where a screenshot goes: ``$QUIZENGINE_SCREENSHOTS`` if set, else the Downloads folder
+    when there is one (Textual's choice), else the working directory."""
+    if configured:
+        return Path(configured).expanduser()
+    return downloads if downloads.is_dir() else cwd
 
 
 class QuizApp(App[None]):
@@ -365,6 +378,19 @@ class QuizApp(App[None]):
             self.screen.dismiss()
         else:
             self.push_screen(HelpScreen(self.screen))
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """As Textual's, but never into a Downloads folder that does not exist (it would fail)."""
+        if path is None:
+            from platformdirs import user_downloads_path
+
+            folder = screenshot_directory(
+                os.environ.get(SCREENSHOTS_ENV), user_downloads_path(), Path.cwd()
+            )
+            path = str(folder)
+        return super().deliver_screenshot(filename, path, time_format)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every action the current screen has a key for, with that key."""

@@ -199,7 +199,7 @@ def test_review_with_nothing_due_says_when_the_next_one_is(
         session = store.start_session(["chain-bound"])
         store.record_answer(session.id, questions["chain-bound"], 0.0625, 1.0, 30.0)
     code, out, _ = run_cli(capsys, "review", str(bank_dir))  # would open the TUI if any were due
-    assert code == 0 and "Nothing is due. Next: chain-bound on " in out
+    assert code == 0 and "Nothing is due. Next: “Two sigmoids” on " in out  # by title
 
 
 async def test_review_opens_the_tui_on_the_due_questions_and_records_a_review(

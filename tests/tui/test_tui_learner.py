@@ -483,3 +483,32 @@ async def test_at_60_columns_the_plot_keeps_the_width_and_e_shows_the_form() -> 
         await pilot.press("e")
         assert form.display
         await app.workers.wait_for_complete()
+
+
+# -- smaller ones --------------------------------------------------------------------------------
+def test_screenshot_directory(tmp_path: Path) -> None:
+    from quizengine.tui.app import screenshot_directory
+
+    missing = tmp_path / "Downloads"
+    assert screenshot_directory(None, missing, tmp_path) == tmp_path  # no Downloads: here
+    missing.mkdir()
+    assert screenshot_directory(None, missing, tmp_path) == missing
+    assert screenshot_directory(str(tmp_path / "shots"), missing, tmp_path) == tmp_path / "shots"
+
+
+async def test_a_screenshot_without_a_downloads_folder_lands_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("QUIZENGINE_SCREENSHOTS", raising=False)
+    monkeypatch.setattr(platformdirs, "user_downloads_path", lambda: tmp_path / "no-such")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_screenshot()
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if list(tmp_path.glob("*.svg")):
+                break
+    assert [p.suffix for p in tmp_path.iterdir()] == [".svg"]
