@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from quizengine.bank.model import Question
 from quizengine.practice.scoring import Response, original_indices, score, shuffle_choices
-
-UNTAGGED = "(untagged)"
+from quizengine.words import UNTAGGED
 
 
 @dataclass(frozen=True)
