@@ -1,8 +1,9 @@
 """The ``quizengine`` command: argparse wiring around one module per subcommand.
 
 Each module in :mod:`quizengine.commands` defines ``register(subparsers)``, which adds
-its parser and sets ``func`` to a ``run(args) -> int``. Exit codes: 0 success,
-1 a finding (invalid question, disagreeing key), 2 a usage error.
+its parser and sets ``func`` to a ``run(args) -> int``. Exit codes (in
+:mod:`quizengine.commands.common`): 0 success, 1 a finding (invalid question, disagreeing
+key), 2 a usage error.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from quizengine import __version__
+from quizengine.commands.common import EXIT_OK, EXIT_USAGE, UsageError
 
 # Subcommands in the order ``--help`` lists them.
 COMMANDS: tuple[str, ...] = (
@@ -25,20 +27,19 @@ COMMANDS: tuple[str, ...] = (
     "review",
     "stats",
     "history",
+    "export",
+    "serve",
 )
 
-EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
 _TOP_LEVEL_OPTIONS = ("-h", "--help", "--version")
-
-
-class UsageError(Exception):
-    """A bad command line or input the user must fix; printed as one line, exit 2."""
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's default exits 2 too; keep one format
+        from quizengine.safetext import shown  # it may quote what was typed
+
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {shown(message)}\n")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -68,7 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except UsageError as error:
-        print(f"quizengine: error: {error}", file=sys.stderr)
+        from quizengine.safetext import shown  # a path or a value the user typed may be in it
+
+        print(f"quizengine: error: {shown(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -162,4 +162,5 @@ EXPERIMENT = Experiment(
     },
     main_series=("derivative",),
     log_scale=False,
+    comparison={"activation": "relu"},
 )

@@ -71,3 +71,7 @@ class Experiment:
     """The series worth plotting first (e.g. gradient norm per layer)."""
     log_scale: bool = True
     """Whether the main series reads best on a log scale."""
+    comparison: dict[str, str] = field(default_factory=dict)
+    """What a second run is compared against by default (the TUI's simulation panel): the
+    parameters worth switching, in order of preference, each with the value to switch to,
+    usually the remedy the questions are about."""

@@ -263,4 +263,5 @@ EXPERIMENT = Experiment(
     },
     main_series=("dead_fraction_per_layer",),
     log_scale=False,
+    comparison={"activation": "relu", "init": "he"},
 )

@@ -320,4 +320,5 @@ EXPERIMENT = Experiment(
     },
     main_series=("activation_grad_norm", "weight_grad_norm"),
     log_scale=True,
+    comparison={"activation": "relu", "init": "he"},
 )

@@ -351,4 +351,5 @@ EXPERIMENT = Experiment(
     },
     main_series=("input_grad_norm",),
     log_scale=True,
+    comparison={"cell": "lstm"},
 )

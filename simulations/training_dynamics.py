@@ -403,4 +403,5 @@ EXPERIMENT = Experiment(
     },
     main_series=("relative_weight_change",),
     log_scale=True,
+    comparison={"activation": "relu", "init": "he"},
 )

@@ -35,11 +35,26 @@ from pydantic import BaseModel
 
 from quizengine.bank.diagnostics import Diagnostic, QuizFormatError
 from quizengine.bank.model import Question
+from quizengine.safefile import NotReadable, read_regular_file
 
 FORMAT = 1
 """Bumped when the layout of a cache file changes."""
+MAX_CACHE_BYTES = 256 * 1024 * 1024
+"""Far above any bank's cache; a larger file (or a device, a FIFO) is not one this code wrote."""
 # The modules whose code decides what a file parses to, ours and the libraries'.
-_OWN_MODULES = ("load", "cache", "diagnostics", "frontmatter", "model", "parser", "simlink")
+# Dotted names under quizengine/: the bank package's parsing modules and the shared helpers
+# they import.
+_OWN_MODULES = (
+    "bank.load",
+    "bank.cache",
+    "bank.diagnostics",
+    "bank.frontmatter",
+    "bank.model",
+    "bank.parser",
+    "bank.simlink",
+    "safefile",
+    "safetext",
+)
 _LIBRARIES = ("markdown_it", "mdit_py_plugins", "yaml", "pydantic", "pydantic_core")
 
 Parse = Callable[[str, bytes], tuple[Question, list[Diagnostic]]]
@@ -51,10 +66,10 @@ def code_fingerprint() -> str:
     """sha256 over our parsing modules' source and the installed libraries' locations and
     mtimes: editing the parser or upgrading markdown-it invalidates every entry."""
     digest = hashlib.sha256(f"{FORMAT} {sys.version}".encode())
-    here = Path(__file__).parent
+    package = Path(__file__).parent.parent  # quizengine/
     for name in _OWN_MODULES:
         try:
-            digest.update((here / f"{name}.py").read_bytes())
+            digest.update((package / f"{name.replace('.', '/')}.py").read_bytes())
         except OSError:
             digest.update(f"no {name}".encode())
     for name in _LIBRARIES:
@@ -77,11 +92,12 @@ def cache_file(roots: list[Path], cache_dir: Path) -> Path:
 def read_entries(path: Path) -> dict[str, dict[str, Any]]:
     """The entries of a cache file; empty when it is missing, damaged or from other code."""
     try:
-        checksum, _, payload = path.read_bytes().partition(b"\n")
-        if hashlib.sha256(payload).hexdigest().encode() != checksum:
+        data = read_regular_file(path, MAX_CACHE_BYTES)
+        checksum, _, payload = data.partition(b"\n")
+        if len(data) > MAX_CACHE_BYTES or hashlib.sha256(payload).hexdigest().encode() != checksum:
             return {}
         document = json.loads(payload)
-    except (OSError, ValueError):
+    except (NotReadable, ValueError, RecursionError):
         return {}
     if not isinstance(document, dict) or document.get("code") != code_fingerprint():
         return {}

@@ -19,7 +19,11 @@ class Diagnostic(BaseModel):
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        # The path and the message may quote a file's text: shown with stand-ins, never raw.
+        from quizengine.safetext import shown
+
+        text = f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        return shown(text)
 
 
 class QuizFormatError(Exception):

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from quizengine.bank.diagnostics import Diagnostic, QuizFormatError
-from quizengine.bank.model import Bank, Question
+from quizengine.bank.model import MAX_FILE_BYTES, Bank, Question
+from quizengine.safefile import NotReadable, read_regular_file
 
 BANK_ENV = "QUIZENGINE_BANK"
 _SKIPPED_NAMES = {"readme.md", "index.md"}
@@ -34,7 +35,9 @@ def question_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield from sorted(
                 p
                 for p in path.rglob("*.md")
-                if p.is_file()
+                # Not only regular files: a FIFO, a device or a dangling symlink named .md is
+                # reported by read_file, not skipped without a word.
+                if not p.is_dir()
                 and p.name.lower() not in _SKIPPED_NAMES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
@@ -44,21 +47,25 @@ def question_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 def display_path(path: Path) -> str:
     """A path relative to the working directory when it lies below it, as compilers print."""
+    # Not resolved: a symlink is shown by its own name, not its target's (a dangling one has
+    # no target to show).
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
+    except ValueError:
+        pass
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):
         return str(path)
 
 
-def read_file(path: Path, shown: str) -> bytes:
-    """A file's bytes; an I/O error is a QuizFormatError with the error as a diagnostic."""
+def read_file(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A regular file's bytes, at most ``limit + 1`` of them (see :mod:`quizengine.safefile`);
+    anything else is a QuizFormatError with the reason as a diagnostic."""
     try:
-        return path.read_bytes()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise QuizFormatError(
-            [Diagnostic(path=shown, message=f"cannot read file: {reason}")]
-        ) from None
+        return read_regular_file(path, limit)
+    except NotReadable as error:
+        raise QuizFormatError([Diagnostic(path=shown, message=str(error))]) from None
 
 
 def parse_file(shown: str, data: bytes) -> tuple[Question, list[Diagnostic]]:

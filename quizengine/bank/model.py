@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from quizengine.bank.diagnostics import Diagnostic
+from quizengine.bank.simlink import SimLink
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest question file read; the parser refuses anything larger (see parser.py)."""
+ID_MAX_LENGTH = 80
 QuestionType = Literal["single", "multiple", "numeric"]
 Difficulty = Literal["easy", "medium", "hard"]
 
@@ -18,27 +23,6 @@ class _Frozen(BaseModel):
     # defer_build: the validators are built on first validation, not at import. The TUI's
     # start-up only reads models (from the parse cache), so it never pays for them (~30 ms).
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
-class SimLink(_Frozen):
-    """A link to a simulation: ``sim:NAME?key=value&...#target``.
-
-    ``target`` is a claim id (on a choice) or a metric name (on a numeric answer);
-    a link without a target, in an explanation, just invites the reader to run it.
-    """
-
-    simulation: str
-    params: dict[str, str] = {}
-    target: str | None = None
-    text: str = ""
-    line: int = 1
-    col: int = 1
-
-    @property
-    def href(self) -> str:
-        from quizengine.bank.simlink import format_sim_href  # simlink imports this module
-
-        return format_sim_href(self.simulation, self.params, self.target)
 
 
 class Choice(_Frozen):
@@ -60,9 +44,10 @@ class Reference(_Frozen):
 class NumericAnswer(_Frozen):
     """The key of a numeric question: ``value`` within an absolute or relative tolerance."""
 
-    value: float
-    abs_tol: Annotated[float, Field(ge=0)] | None = None
-    rel_tol: Annotated[float, Field(ge=0)] | None = None
+    # Finite: ``.nan`` can never be answered and an ``.inf`` tolerance accepts everything.
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    abs_tol: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    rel_tol: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
     unit: str | None = None
     metric: str | None = None
     """A ``sim:NAME?params#metric`` link whose metric must equal ``value`` within tolerance."""
@@ -81,7 +66,7 @@ class NumericAnswer(_Frozen):
 
 
 class _FrontmatterBase(_Frozen):
-    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
+    id: Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
     tags: list[str] = []
     difficulty: Difficulty = "medium"
     topic: str | None = None
@@ -94,7 +79,24 @@ class _FrontmatterBase(_Frozen):
         for tag in tags:
             if not tag.strip():
                 raise ValueError("tags must not be empty strings")
+            _refuse_control_characters(tag)
         return tags
+
+    @field_validator("topic")
+    @classmethod
+    def _topic_is_plain(cls, topic: str | None) -> str | None:
+        if topic is not None:
+            _refuse_control_characters(topic)
+        return topic
+
+
+def _refuse_control_characters(text: str) -> None:
+    # Tags and topics are shown in lists and tables, one line each, wherever statistics are.
+    from quizengine.safetext import unsafe_characters
+
+    if "\n" in text or "\t" in text or (found := unsafe_characters(text)):
+        what = "a line break or tab" if "\n" in text or "\t" in text else f"{found[0][1]}"
+        raise ValueError(f"must not contain control characters (found {what})")
 
 
 class SingleFrontmatter(_FrontmatterBase):
@@ -128,6 +130,34 @@ class Explanation(_Frozen):
     links: list[SimLink] = []
 
 
+LinkRole = Literal["claim", "metric", "run"]
+"""What a link is for: a choice's claim, a numeric answer's metric, or a run the explanation
+invites the reader to try (whose target, if any, may be either)."""
+
+
+@dataclass(frozen=True)
+class KeyedLink:
+    """One key of a question and the simulation link that must prove it."""
+
+    role: Literal["claim", "metric"]
+    label: str
+    """``choice 2`` or ``answer``: how messages name the key."""
+    text: str
+    """The choice's text, or ``numeric answer``."""
+    line: int
+    expected: bool | float
+    """A claim's: whether it must hold (the choice is correct). A metric's: the answer's value."""
+    link: SimLink | None
+    """None when the key has no link (verify reports it broken)."""
+
+    @property
+    def key_text(self) -> str:
+        """The key as the file states it: ``correct``, ``wrong`` or the number."""
+        if isinstance(self.expected, bool):
+            return "correct" if self.expected else "wrong"
+        return f"{self.expected:g}"
+
+
 class Question(_Frozen):
     """A parsed question file."""
 
@@ -156,6 +186,29 @@ class Question(_Frozen):
     @property
     def correct_indices(self) -> list[int]:
         return [i for i, choice in enumerate(self.choices) if choice.correct]
+
+    def keyed_links(self) -> list[KeyedLink]:
+        """Every key with its link, in file order: each choice's claim, or the numeric
+        answer's metric."""
+        keyed = [
+            KeyedLink("claim", f"choice {n}", c.text, c.line, c.correct, c.claim)
+            for n, c in enumerate(self.choices, start=1)
+        ]
+        if self.answer is not None:
+            line = self.metric_link.line if self.metric_link else self.id_line
+            keyed.append(
+                KeyedLink(
+                    "metric", "answer", "numeric answer", line, self.answer.value, self.metric_link
+                )
+            )
+        return keyed
+
+    def roled_links(self) -> list[tuple[LinkRole, SimLink]]:
+        """Every simulation link with what it is for: the keys' links, then the explanation's."""
+        keyed: list[tuple[LinkRole, SimLink]] = [
+            (k.role, k.link) for k in self.keyed_links() if k.link is not None
+        ]
+        return keyed + [("run", link) for link in self.explanation.links]
 
     @property
     def sim_links(self) -> list[SimLink]:

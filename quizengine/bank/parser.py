@@ -26,6 +26,7 @@ from quizengine.bank.frontmatter import (
     validate,
 )
 from quizengine.bank.model import (
+    MAX_FILE_BYTES,
     Choice,
     Explanation,
     MultipleFrontmatter,
@@ -36,19 +37,29 @@ from quizengine.bank.model import (
     SingleFrontmatter,
 )
 from quizengine.bank.simlink import SimLinkError, is_sim_href, parse_sim_href
+from quizengine.safetext import unsafe_characters
 
-MAX_FILE_BYTES = 1024 * 1024
+# Limits checked before markdown-it sees a file. markdown-it-py costs ~10 us per line and up to
+# ~25 us per inline-markup character ('[' that opens no link is the worst): these bounds keep
+# any file under 2 s (benchmarks/bench_hostile_parse.py) and are far above a real question's
+# (the bundled ones: < 8 KB, < 80 lines, < 200 markup characters).
+MAX_LINES = 10_000
+MAX_MARKUP_CHARACTERS = 10_000
+_MARKUP_CHARACTERS = "[!*_~`<&\\|"
+MAX_NESTING = 32
+"""markdown-it drops block content nested deeper than its maxNesting: refuse it before that."""
 Positions = dict[tuple[str, ...], Position]
 ANSWER_HEADINGS = ("answer", "explanation")
 REFERENCE_HEADINGS = ("references",)
-# The claim link that ends a choice: ``[text](sim:...)`` and nothing but spaces after it.
-_TRAILING_SIM_LINK = re.compile(r"\s*\[[^\]]*\]\(\s*<?sim:[^)\s>]*>?\s*\)\s*$")
+# The destination of a claim link: ``(sim:...)`` or ``(<sim:...>)``, spaces allowed around it.
+_SIM_DESTINATION = re.compile(r"\s*<?sim:[^)\s>]*>?\s*")
 
 
 @cache
 def markdown_parser() -> MarkdownIt:
     """CommonMark with GFM task lists and tables, and frontmatter recognised."""
-    return MarkdownIt("commonmark", {"tasklists": True}).use(front_matter_plugin).enable("table")
+    options = {"tasklists": True, "maxNesting": MAX_NESTING}
+    return MarkdownIt("commonmark", options).use(front_matter_plugin).enable("table")
 
 
 @dataclass
@@ -97,14 +108,53 @@ def read_question_file(path: str, data: bytes) -> str:
         ) from None
     if not text.strip():
         raise fail("empty file; see docs/format.md for the layout of a question")
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    if (cr := text.find("\r")) >= 0:
+        # markdown-it would end a line there and YAML too, where nothing else does.
+        line, col = _position(text, cr)
+        raise fail(
+            "a carriage return (\\r) not followed by \\n; lines end with \\n or \\r\\n", line, col
+        )
+    if (lines := text.count("\n") + 1) > MAX_LINES:
+        raise fail(f"file has too many lines ({lines:,}; the limit is {MAX_LINES:,})")
+    markup = sum(text.count(char) for char in _MARKUP_CHARACTERS)
+    if markup > MAX_MARKUP_CHARACTERS:
+        raise fail(
+            f"file has too much Markdown punctuation ({markup:,} of {_MARKUP_CHARACTERS}; "
+            f"the limit is {MAX_MARKUP_CHARACTERS:,})"
+        )
+    return text
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, col) of a character offset in ``text``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings, split on \\n only: str.splitlines also splits on U+2028, form
+    feed, vertical tab and more, which markdown-it does not, so line numbers would drift."""
+    lines = text.split("\n")
+    result = [line + "\n" for line in lines[:-1]]
+    if lines[-1]:
+        result.append(lines[-1])
+    return result
 
 
 def parse_question(text: str, path: str) -> ParsedQuestion:
     """Parse one question file's text; raises QuizFormatError with every error found."""
     findings = _Findings(path)
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     tokens = markdown_parser().parse(text)
+    deep = next((t for t in tokens if t.level >= MAX_NESTING - 1 and t.map), None)
+    if deep is not None:
+        findings.error(
+            "Markdown nested too deeply (lists or quotes within each other); the text from "
+            "here on would be lost",
+            _line_of(deep),
+        )
+        raise QuizFormatError(findings.items)
     frontmatter, positions = _parse_frontmatter(lines, tokens, findings)
     body = [t for t in tokens if t.type != "front_matter"]
     title = _title(body, lines, findings)
@@ -118,6 +168,7 @@ def parse_question(text: str, path: str) -> ParsedQuestion:
     if isinstance(frontmatter, NumericFrontmatter) and frontmatter.answer.metric:
         line, col = positions.get(("answer", "metric"), (1, 1))
         metric_link = _frontmatter_metric_link(frontmatter.answer.metric, line, col, findings)
+    _warn_control_characters(text, findings)
     for heading, line in sections.unknown:
         findings.warning(
             f"section '## {heading}' is not part of the format and is ignored; "
@@ -148,6 +199,27 @@ def parse_question(text: str, path: str) -> ParsedQuestion:
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     return ParsedQuestion(question, [d for d in findings.items if d.severity == "warning"])
+
+
+_MAX_CONTROL_WARNINGS = 5
+
+
+def _warn_control_characters(text: str, findings: _Findings) -> None:
+    """A warning at each control character a terminal would act on (shown as a stand-in)."""
+    found = unsafe_characters(text)
+    for offset, name in found[:_MAX_CONTROL_WARNINGS]:
+        line, col = _position(text, offset)
+        findings.warning(
+            f"control character {name} in the text; it is shown as a visible stand-in, "
+            "never sent to the terminal: remove it",
+            line,
+            col,
+        )
+    if len(found) > _MAX_CONTROL_WARNINGS:
+        findings.warning(
+            f"{len(found) - _MAX_CONTROL_WARNINGS:,} more control characters in this file",
+            *_position(text, found[_MAX_CONTROL_WARNINGS][0]),
+        )
 
 
 # --- frontmatter ------------------------------------------------------------------------------
@@ -319,12 +391,17 @@ def _blocks_source(blocks: list[list[Token]], lines: list[str]) -> str:
 
 def _choices(block: list[Token], lines: list[str], findings: _Findings) -> list[Choice]:
     choices: list[Choice] = []
-    items = [t for t in block if t.type == "list_item_open" and t.level == 1]
-    for number, item in enumerate(items, start=1):
+    # Each item's own inline: the first level-3 inline after its list_item_open (one pass;
+    # looking each item up with list.index was quadratic in the number of choices).
+    items: list[tuple[Token, Token | None]] = []
+    for token in block:
+        if token.type == "list_item_open" and token.level == 1:
+            items.append((token, None))
+        elif token.type == "inline" and token.level == 3 and items and items[-1][1] is None:
+            items[-1] = (items[-1][0], token)
+    for number, (item, inline) in enumerate(items, start=1):
         line = _line_of(item)
         checked = item.meta.get("checked")
-        start = block.index(item)
-        inline = next((t for t in block[start:] if t.type == "inline" and t.level == 3), None)
         if checked is None:
             findings.error(
                 f"choice {number} has no checkbox; write '- [x] ...' (correct) "
@@ -333,8 +410,8 @@ def _choices(block: list[Token], lines: list[str], findings: _Findings) -> list[
             )
             continue
         content = inline.content if inline is not None else ""
-        claim = _claim_link(inline, lines, line, number, findings)
-        text = _TRAILING_SIM_LINK.sub("", content).strip() if claim is not None else content.strip()
+        claim, text = _claim_link(inline, content, lines, line, number, findings)
+        text = text.strip()
         if not text:
             findings.error(f"choice {number} is empty; write the choice after the checkbox", line)
             continue
@@ -350,6 +427,9 @@ def _sim_links(
         return []
     found = []
     children = inline.children
+    # Links come in source order: each is searched for from where the previous one was found,
+    # so a line of thousands of links is read once, not once per link.
+    cursor = (first_line, 0)
     for index, child in enumerate(children):
         if child.type != "link_open":
             continue
@@ -361,41 +441,87 @@ def _sim_links(
             len(children),
         )
         text = "".join(c.content for c in children[index + 1 : closing])
-        line, col = _find_in_lines(lines, href, first_line)
-        found.append((href, text, line, col))
+        line, col = _find_in_lines(lines, href, cursor)
+        if col > 0:
+            cursor = (line, col)
+        found.append((href, text, line, max(col, 1)))
     return found
 
 
-def _find_in_lines(lines: list[str], needle: str, first_line: int) -> tuple[int, int]:
+def _find_in_lines(lines: list[str], needle: str, start: tuple[int, int]) -> tuple[int, int]:
+    """(line, col) of ``needle`` at or after ``start`` (line, 0-based offset) within 50 lines;
+    (start line, 0) when not found."""
+    first_line, offset = start
     # markdown-it normalises hrefs (percent-encoding), so search for the un-normalised prefix too
     for number in range(first_line, min(first_line + 50, len(lines) + 1)):
+        text = lines[number - 1]
+        begin = offset if number == first_line else 0
         for candidate in (needle, needle.split("?")[0]):
-            col = lines[number - 1].find(candidate)
+            col = text.find(candidate, begin)
             if col >= 0:
                 return number, col + 1
-    return first_line, 1
+    return first_line, 0
+
+
+def trailing_link_start(content: str) -> int | None:
+    """Where the ``[text](sim:...)`` that ends ``content`` begins, or None if none does.
+
+    Read from the end in one pass: the destination, then the link text back to the ``[`` that
+    balances its ``]`` (backslash-escaped brackets do not count). An unmatched ``[`` earlier,
+    as in the interval ``[0, 1)``, is left in the text. A regular expression searched from the
+    front backtracks quadratically over long runs of spaces or brackets.
+    """
+    end = len(content.rstrip())
+    if end == 0 or content[end - 1] != ")":
+        return None
+    close = content.rfind("](", 0, end)
+    if close < 0 or not _SIM_DESTINATION.fullmatch(content, close + 2, end - 1):
+        return None
+    depth = 0
+    for index in range(close, -1, -1):
+        char = content[index]
+        if char not in "[]" or _escaped(content, index):
+            continue
+        depth += 1 if char == "]" else -1
+        if depth == 0:
+            return index
+    return None
+
+
+def _escaped(text: str, index: int) -> bool:
+    backslashes = 0
+    while index - backslashes > 0 and text[index - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
 
 
 def _claim_link(
-    inline: Token | None, lines: list[str], line: int, number: int, findings: _Findings
-) -> SimLink | None:
+    inline: Token | None,
+    content: str,
+    lines: list[str],
+    line: int,
+    number: int,
+    findings: _Findings,
+) -> tuple[SimLink | None, str]:
+    """The choice's claim link and its text without the link (all of it when there is none)."""
     links = _sim_links(inline, lines, line)
     if not links:
-        return None
-    if inline is None or not _TRAILING_SIM_LINK.search(inline.content):
+        return None, content
+    start = trailing_link_start(content)
+    if start is None:
         first = links[0]
         findings.error(
             f"choice {number}: a claim link must be the last thing in the choice",
             first[2],
             first[3],
         )
-        return None
+        return None, content
     href, text, link_line, col = links[-1]
     try:
         link = parse_sim_href(href, text=text, line=link_line, col=col)
     except SimLinkError as error:
         findings.error(f"choice {number}: {error}", link_line, col)
-        return None
+        return None, content
     if link.target is None:
         findings.error(
             f"choice {number}: the claim link must name a claim after '#': "
@@ -403,8 +529,8 @@ def _claim_link(
             link_line,
             col,
         )
-        return None
-    return link
+        return None, content
+    return link, content[:start]
 
 
 def _check_choices(
@@ -501,8 +627,8 @@ def _references(
                 "a reference without a link; write '- [Title](https://...)'", _line_of(token)
             )
             continue
-        for link in links:
-            start = token.children.index(link)
+        starts = [i for i, c in enumerate(token.children) if c.type == "link_open"]
+        for link, start in zip(links, starts, strict=True):
             closing = next(
                 i
                 for i in range(start, len(token.children))

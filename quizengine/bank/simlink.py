@@ -1,14 +1,37 @@
-"""``sim:NAME?key=value&...#target`` links: parsing and formatting, no simulation imports."""
+"""``sim:NAME?key=value&...#target`` links: the SimLink model, parsing and formatting (no
+simulation imports)."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from quizengine.bank.model import SimLink
+from pydantic import BaseModel, ConfigDict
 
 SCHEME = "sim:"
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class SimLink(BaseModel):
+    """A link to a simulation: ``sim:NAME?key=value&...#target``.
+
+    ``target`` is a claim id (on a choice) or a metric name (on a numeric answer);
+    a link without a target, in an explanation, just invites the reader to run it.
+    """
+
+    # As the question models (bank/model.py): frozen, strict, validators built on first use.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+    simulation: str
+    params: dict[str, str] = {}
+    target: str | None = None
+    text: str = ""
+    line: int = 1
+    col: int = 1
+
+    @property
+    def href(self) -> str:
+        return format_sim_href(self.simulation, self.params, self.target)
 
 
 class SimLinkError(ValueError):

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from quizengine.cli import EXIT_FINDING, EXIT_OK, UsageError
+from quizengine.commands.common import EXIT_FINDING, EXIT_OK, UsageError
 from quizengine.words import plural
 
 

@@ -1,4 +1,8 @@
-"""Command-line plumbing shared by the history commands (and ``take``): ``--db``, the bank."""
+"""What the commands share: the usage error and exit codes, ``--db`` and the bank's options.
+
+Imported by the entry point on every start, so the history and the bank load only inside the
+functions that need them.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,28 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from quizengine.cli import UsageError
-from quizengine.history.paths import DB_ENV, resolve_db_path
-from quizengine.history.store import HistoryError, HistoryStore, move_aside
-
 if TYPE_CHECKING:
     from quizengine.bank.model import Bank, Question
+    from quizengine.history.store import HistoryStore
+
+EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad command line or input the user must fix; printed as one line, exit 2."""
+
+
+def warn_damaged_rows(store: HistoryStore) -> None:
+    """One line on stderr per history row left out because it is damaged."""
+    from quizengine.safetext import shown
+
+    for line in store.damaged_rows:
+        print(f"quizengine: warning: {shown(line)}", file=sys.stderr)
 
 
 def add_db_arguments(parser: argparse.ArgumentParser) -> None:
+    from quizengine.history.paths import DB_ENV
+
     parser.add_argument(
         "--db",
         metavar="PATH",
@@ -33,6 +50,10 @@ def open_history(args: argparse.Namespace, *, create: bool = True) -> HistorySto
 
     A database that cannot be used becomes a UsageError: one line, exit status 2.
     """
+    from quizengine.history.paths import move_aside, resolve_db_path
+    from quizengine.history.records import HistoryError
+    from quizengine.history.store import HistoryStore
+
     path = resolve_db_path(args.db)
     if getattr(args, "reset_db", False) and (moved := move_aside(path)) is not None:
         print(f"quizengine: moved the old history {path} to {moved}", file=sys.stderr)

@@ -6,8 +6,13 @@ import argparse
 import datetime as dt
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from quizengine.cli import EXIT_OK, UsageError
+from quizengine.commands.common import EXIT_OK, UsageError
+from quizengine.safetext import has_unsafe
+
+if TYPE_CHECKING:
+    from quizengine.bank.model import Question
 
 _TEMPLATE_CHOICES = {
     "single": [
@@ -53,22 +58,60 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizengine.bank.model import ID_PATTERN, Choice, Explanation, NumericAnswer, Question
+    from pydantic import ValidationError
+
     from quizengine.bank.writer import to_markdown
 
-    if not re.match(ID_PATTERN, args.id):
+    if (problem := id_problem(args.id)) is not None:
         raise UsageError(
-            f"bad id {args.id!r}: use lowercase letters, digits and single dashes, "
+            f"bad id {args.id!r}: {problem}; use lowercase letters, digits and single dashes, "
             "e.g. relu-dead-units"
         )
     if not args.title.strip():
         raise UsageError("the title must not be empty")
+    if "\n" in args.title or has_unsafe(args.title):
+        raise UsageError("the title must be one line without control characters")
+    if has_unsafe(args.tags) or "\n" in args.tags or "\t" in args.tags:
+        raise UsageError("tags must not contain control characters, tabs or line breaks")
     folder = args.dir or Path("quizzes")
     target = folder / f"{args.id}.md"
     if target.exists() and not args.force:
         raise UsageError(f"{target} exists; choose another id or pass --force")
     numeric = args.type == "numeric"
-    question = Question(
+    try:
+        question = _template(args, target, numeric)
+    except ValidationError as error:  # e.g. a tag with a control character
+        problem = error.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"])
+        raise UsageError(f"{where}: {problem['msg'].removeprefix('Value error, ')}") from None
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(to_markdown(question), encoding="utf-8")
+    print(f"wrote {target}")
+    return EXIT_OK
+
+
+def id_problem(question_id: str) -> str | None:
+    """What is wrong with an id, in words; None when it is a valid one (the whole of it: with
+    re.match, ``$`` would accept a trailing newline)."""
+    from quizengine.bank.model import ID_MAX_LENGTH, ID_PATTERN
+
+    if re.fullmatch(ID_PATTERN.removeprefix("^").removesuffix("$"), question_id):
+        if len(question_id) > ID_MAX_LENGTH:
+            return f"it is longer than {ID_MAX_LENGTH} characters"
+        return None
+    if not question_id:
+        return "it is empty"
+    if bad := sorted(set(question_id) - set("abcdefghijklmnopqrstuvwxyz0123456789-")):
+        return "it contains " + ", ".join(repr(c) for c in bad)
+    if question_id.startswith("-") or question_id.endswith("-"):
+        return "it starts or ends with a dash"
+    return "it has two dashes in a row"
+
+
+def _template(args: argparse.Namespace, target: Path, numeric: bool) -> Question:
+    from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question
+
+    return Question(
         path=str(target),
         id=args.id,
         type=args.type,
@@ -81,7 +124,3 @@ def run(args: argparse.Namespace) -> int:
         created=dt.date.today(),
         content_hash="",
     )
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(to_markdown(question), encoding="utf-8")
-    print(f"wrote {target}")
-    return EXIT_OK

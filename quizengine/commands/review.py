@@ -9,14 +9,17 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from quizengine.cli import EXIT_OK, UsageError
 from quizengine.commands.common import (
+    EXIT_OK,
+    UsageError,
     add_bank_arguments,
     add_db_arguments,
     load_questions,
     load_selected_bank,
     open_history,
+    warn_damaged_rows,
 )
+from quizengine.safetext import shown
 
 if TYPE_CHECKING:
     from quizengine.bank.model import Bank, Question
@@ -58,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
             return print_due([], {}, {}, args.format)
         with store:
             plan, last = store.schedule(questions), store.last_results()
+            warn_damaged_rows(store)
         titles = {q.id: q.title for q in questions}
         return print_due(due_first(questions, plan, args.limit), plan, last, args.format, titles)
 
@@ -130,7 +134,8 @@ def print_due(
         assert when is not None
         score = f"last {last[q.id].score:.0%}" if q.id in last else ""
         edited = " (edited since)" if plan[q.id].state == "edited" else ""
-        print(f"  {q.id:<{id_width}}  due {ago(now - when):<13} {score:<9}{edited}  {q.title}")
+        title = shown(q.title)
+        print(f"  {q.id:<{id_width}}  due {ago(now - when):<13} {score:<9}{edited}  {title}")
     return EXIT_OK
 
 

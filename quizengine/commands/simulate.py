@@ -5,14 +5,12 @@ from __future__ import annotations
 import argparse
 import math
 import shutil
-import types
-import typing
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from quizengine.cli import EXIT_OK, UsageError
+from quizengine.commands.common import EXIT_OK, UsageError
 
 if TYPE_CHECKING:
-    from simulations.base import Experiment, Result
+    from quizengine.lab.experiments import Description, Result
 
 PLOT_HEIGHT = 16
 MAX_PLOT_WIDTH = 100
@@ -45,22 +43,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from simulations import registry
+    from quizengine.lab import experiments
 
     if args.list:
-        for name in registry.names():
-            try:
-                summary = registry.get(name).summary
-            except ImportError as error:  # an experiment still being written
-                summary = f"(not available: {error})"
+        for name, summary in experiments.catalogue():
             print(f"{name:<24} {summary}")
         return EXIT_OK
     if args.name is None:
         if args.help:
             args.print_help()
             return EXIT_OK
-        raise UsageError(f"name a simulation ({', '.join(registry.names())}) or use --list")
-    experiment = _experiment(args.name)
+        raise UsageError(f"name a simulation ({', '.join(experiments.names())}) or use --list")
+    try:
+        experiment = experiments.describe(args.name)
+    except experiments.ExperimentError as error:
+        raise UsageError(str(error)) from None
     if args.help:
         print(describe(experiment))
         return EXIT_OK
@@ -68,27 +65,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--seed must be between 0 and 2**63-1 (got {args.seed})")
     raw = parse_settings(args.set)
     try:
-        params = registry.parse_params(experiment, raw)
-    except registry.SimulationError as error:
+        key = experiments.resolve(args.name, raw, args.seed)
+    except experiments.ExperimentError as error:
         raise UsageError(str(error)) from None
-    result = experiment.run(params, args.seed)
+    result = experiments.run(key)
     if args.format == "json":
         print(result.model_dump_json(indent=2))  # inf/NaN become null: strict JSON
     else:
         width = min(shutil.get_terminal_size((MAX_PLOT_WIDTH, 24)).columns, MAX_PLOT_WIDTH)
         print(render_text(experiment, result, width))
     return EXIT_OK
-
-
-def _experiment(name: str) -> Experiment:
-    from simulations import registry
-
-    try:
-        return registry.get(name)
-    except registry.SimulationError as error:
-        raise UsageError(str(error)) from None
-    except ImportError as error:
-        raise UsageError(f"simulation {name!r} is not available: {error}") from None
 
 
 def parse_settings(settings: list[str]) -> dict[str, str]:
@@ -106,48 +92,17 @@ def parse_settings(settings: list[str]) -> dict[str, str]:
     return raw
 
 
-def type_text(annotation: Any) -> str:
-    """A parameter's type in words: ``int``, ``one of: a, b``, ``true/false``."""
-    if typing.get_origin(annotation) is typing.Literal:
-        return "one of: " + ", ".join(str(v) for v in typing.get_args(annotation))
-    if annotation is bool:
-        return "true/false"
-    if isinstance(annotation, type):
-        return annotation.__name__
-    if isinstance(annotation, types.UnionType):
-        return " | ".join(type_text(arg) for arg in typing.get_args(annotation))
-    return str(annotation)
-
-
-def limits_text(metadata: list[Any]) -> str:
-    """Bounds from Field(ge=, le=, gt=, lt=) as ``2 <= x <= 500``."""
-    low = high = ""
-    for item in metadata:
-        for attr, sign in (("ge", "<="), ("gt", "<")):
-            if getattr(item, attr, None) is not None:
-                low = f"{getattr(item, attr):g} {sign} "
-        for attr, sign in (("le", "<="), ("lt", "<")):
-            if getattr(item, attr, None) is not None:
-                high = f" {sign} {getattr(item, attr):g}"
-    return f"{low}x{high}" if low or high else ""
-
-
-def describe(experiment: Experiment) -> str:
+def describe(experiment: Description) -> str:
     """The help of one experiment: parameters with types, defaults and limits; claims; metrics."""
     lines = [f"{experiment.name}: {experiment.summary}", "", "parameters (--set KEY=VALUE):"]
-    fields = experiment.params.model_fields
-    name_width = max(len(name) for name in fields)
-    for name, field in fields.items():
-        default = field.default
-        shown = str(default).lower() if isinstance(default, bool) else str(default)
-        limits = limits_text(field.metadata)
-        lines.append(f"  {name:<{name_width}}  {type_text(field.annotation)}, default {shown}")
-        detail = "; ".join(part for part in (field.description, limits) if part)
+    name_width = max(len(spec.name) for spec in experiment.params)
+    for spec in experiment.params:
+        lines.append(f"  {spec.name:<{name_width}}  {spec.type_text}, default {spec.default_text}")
+        detail = "; ".join(part for part in (spec.description, spec.limits) if part)
         if detail:
             lines.append(f"  {'':<{name_width}}  {detail}")
-    doc = (experiment.params.__doc__ or "").strip()
-    if doc:  # documents the limits on products of parameters, which the fields cannot show
-        lines += ["", doc]
+    if experiment.params_doc:  # the limits on products of parameters, which fields cannot show
+        lines += ["", experiment.params_doc]
     for title, entries in (("claims", experiment.claims), ("metrics", experiment.metrics)):
         if entries:
             lines += ["", f"{title}:"]
@@ -167,7 +122,7 @@ def format_number(value: float) -> str:
     return exact if len(exact) <= 10 else f"{value:.4g}"
 
 
-def render_text(experiment: Experiment, result: Result, width: int) -> str:
+def render_text(experiment: Description, result: Result, width: int) -> str:
     """Metrics table, claims with verdicts, notes and a plot of the main series."""
     params = " ".join(
         f"{key}={str(value).lower() if isinstance(value, bool) else value}"
@@ -195,7 +150,7 @@ def render_text(experiment: Experiment, result: Result, width: int) -> str:
     return "\n".join(lines)
 
 
-def render_plot(experiment: Experiment, result: Result, width: int) -> str:
+def render_plot(experiment: Description, result: Result, width: int) -> str:
     """The main series as a braille line plot; log10 of the values on a log-scale series
     (non-finite and non-positive points are left out), against ``series["x"]`` if present."""
     names = [name for name in experiment.main_series if name in result.series]

@@ -9,15 +9,17 @@ import shutil
 import sys
 from typing import TYPE_CHECKING
 
-from quizengine.cli import EXIT_OK
 from quizengine.commands.common import (
+    EXIT_OK,
     add_bank_arguments,
     add_db_arguments,
     load_questions,
     open_history,
+    warn_damaged_rows,
 )
 from quizengine.history.paths import resolve_db_path
-from quizengine.words import plural
+from quizengine.safetext import shown
+from quizengine.words import percent, plural
 
 if TYPE_CHECKING:
     from quizengine.history.stats import Area, Summary, TrendPoint
@@ -50,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         with store:
             records, due = store.answers(), len(store.due(questions))
+            warn_damaged_rows(store)
     if args.paths or args.tag:  # a chosen bank or tag narrows the history to its questions
         wanted = {q.id for q in questions}
         records = [r for r in records if r.question_id in wanted]
@@ -58,16 +61,13 @@ def run(args: argparse.Namespace) -> int:
         json.dump(summary.to_json(), sys.stdout, indent=2)
         print()
     elif not records:
-        print(f"No answers recorded yet (history: {resolve_db_path(args.db)}).")
+        print(shown(f"No answers recorded yet (history: {resolve_db_path(args.db)})."))
         print(f"{len(questions)} questions to discover: run 'quizengine take'.")
     else:
         width = min(shutil.get_terminal_size().columns, 100)
-        print(render(summary, width))
+        # Tags and topics come from the history's snapshots, which any file may have written.
+        print(shown(render(summary, width)))
     return EXIT_OK
-
-
-def _pct(value: float) -> str:
-    return f"{value:.0%}"
 
 
 def render(summary: Summary, width: int) -> str:
@@ -77,7 +77,7 @@ def render(summary: Summary, width: int) -> str:
         f"{plural(summary.answers, 'answer')} to "
         f"{plural(summary.questions_answered, 'question')}, "
         f"{minutes:.0f} min answering",
-        f"Accuracy {_pct(summary.accuracy)}   Standing {_pct(summary.standing)}   "
+        f"Accuracy {percent(summary.accuracy)}   Standing {percent(summary.standing)}   "
         f"Due now {summary.due}   Never answered {summary.new}",
     ]
     for title, rows in (("Tag", summary.by_tag), ("Topic", summary.by_topic)):
@@ -87,7 +87,7 @@ def render(summary: Summary, width: int) -> str:
         lines += [
             "",
             "Weakest: "
-            + ", ".join(f"{a.name} ({a.kind}, {_pct(a.standing)})" for a in summary.weakest),
+            + ", ".join(f"{a.name} ({a.kind}, {percent(a.standing)})" for a in summary.weakest),
         ]
     if len(summary.trend) >= 2:
         lines += ["", trend_plot(summary.trend, summary.period, width)]
@@ -98,8 +98,8 @@ def area_table(title: str, rows: list[Area]) -> list[str]:
     name_width = max(len(title), *(len(a.name) for a in rows))
     header = f"{title:<{name_width}}  Answers  Questions  Accuracy  Standing"
     return [header] + [
-        f"{a.name:<{name_width}}  {a.answers:>7}  {a.questions:>9}  {_pct(a.accuracy):>8}"
-        f"  {_pct(a.standing):>8}"
+        f"{a.name:<{name_width}}  {a.answers:>7}  {a.questions:>9}  {percent(a.accuracy):>8}"
+        f"  {percent(a.standing):>8}"
         for a in rows
     ]
 

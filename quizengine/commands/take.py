@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from quizengine.cli import EXIT_OK
-from quizengine.commands.common import add_bank_arguments, add_db_arguments
+from quizengine.commands.common import EXIT_OK, add_bank_arguments, add_db_arguments
 
 if TYPE_CHECKING:
     from quizengine.tui.app import QuizApp

@@ -1,13 +1,9 @@
-"""The learner's history: answers in SQLite (store), FSRS review (schedule), statistics (stats)."""
+"""The learner's history: answers in SQLite (store, over records and schema), FSRS review
+(schedule), statistics (stats), where the file lives (paths)."""
 
-from quizengine.history.paths import DB_ENV, default_db_path, resolve_db_path
-from quizengine.history.store import (
-    AnswerRecord,
-    HistoryError,
-    HistoryStore,
-    Session,
-    move_aside,
-)
+from quizengine.history.paths import DB_ENV, default_db_path, move_aside, resolve_db_path
+from quizengine.history.records import AnswerRecord, HistoryError, Session
+from quizengine.history.store import HistoryStore
 
 __all__ = [
     "DB_ENV",

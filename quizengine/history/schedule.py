@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from fsrs import Card, Rating, Scheduler, State
 
 from quizengine.bank.model import Question
-from quizengine.history.store import AnswerRecord
+from quizengine.history.records import AnswerRecord
 
 EASY_SECONDS = 20.0
 """A full score in less time than this means the answer was known cold: Easy rather than Good."""

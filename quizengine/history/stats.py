@@ -24,7 +24,7 @@ from quizengine.words import NO_TOPIC, UNTAGGED
 
 if TYPE_CHECKING:
     from quizengine.bank.model import Question
-    from quizengine.history.store import AnswerRecord
+    from quizengine.history.records import AnswerRecord
 
 Period = Literal["day", "week"]
 AreaKind = Literal["tag", "topic"]

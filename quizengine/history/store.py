@@ -18,14 +18,15 @@ means the caller passed something impossible)::
     store.schedule(questions, now=None)          # -> {question_id: Scheduled} (FSRS)
     store.due(questions, now=None)               # -> [Question] due for review, most overdue first
     store.close()                                # or use the store as a context manager
-    move_aside(path)                             # --reset-db: rename the file (and -wal/-shm) aside
 
 ``picked`` is the list of chosen indices into ``question.choices`` in file order (the TUI maps
 shuffled positions back), or a float for a numeric question. Times are timezone-aware UTC.
 
 Safety: the file is inspected (SQLite header, ``application_id``, ``user_version``, tables,
-``PRAGMA quick_check``) before anything is written, so a foreign or damaged file is reported and
-left byte-for-byte untouched. WAL mode and a busy timeout let two instances share one file.
+``PRAGMA quick_check``; see schema.py) before anything is written, so a foreign or damaged file
+is reported and left byte-for-byte untouched. The values it returns are in records.py; which
+process holds a sitting open, in owners.py. WAL mode and a busy timeout let two instances share
+one file.
 """
 
 from __future__ import annotations
@@ -34,144 +35,35 @@ import datetime as dt
 import functools
 import json
 import math
-import os
-import secrets
-import socket
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Self
+
+from quizengine.history.owners import instance_owner, owner_is_running
+from quizengine.history.records import (
+    AnswerRecord,
+    HistoryError,
+    Session,
+    SessionStatus,
+    utc_now,
+)
+from quizengine.history.schema import (
+    SCHEMA_VERSION,
+    check_header,
+    explain,
+    inspect_schema,
+    migrate,
+)
 
 if TYPE_CHECKING:
     from quizengine.bank.model import Question
     from quizengine.history.schedule import Scheduled
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-APPLICATION_ID = int.from_bytes(b"QZEN", "big")
-"""In the database header (``PRAGMA application_id``): marks a file as a quizengine history."""
 BUSY_TIMEOUT_SECONDS = 10.0
 """How long a write waits for another instance's transaction; ours last milliseconds."""
-
-SessionStatus = Literal["open", "finished", "abandoned"]
-
-# Each entry upgrades the schema from version i to i + 1 (PRAGMA user_version). Never edit a
-# shipped entry: append a new one, and add a test that opens a database of the previous version.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    # v1: sessions and answers.
-    (
-        f"PRAGMA application_id = {APPLICATION_ID}",
-        """CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            kind TEXT NOT NULL,
-            question_ids TEXT NOT NULL,        -- JSON array, in the order asked
-            started_at TEXT NOT NULL,          -- ISO 8601, UTC
-            ended_at TEXT,
-            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'finished', 'abandoned'))
-        )""",
-        """CREATE TABLE answers (
-            id INTEGER PRIMARY KEY,
-            session_id INTEGER NOT NULL REFERENCES sessions(id),
-            question_id TEXT NOT NULL,
-            content_hash TEXT NOT NULL,
-            picked TEXT,                       -- JSON array of choice indices (file order)
-            value REAL,                        -- the number given to a numeric question
-            score REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
-            seconds REAL NOT NULL CHECK (seconds >= 0),
-            answered_at TEXT NOT NULL
-        )""",
-        "CREATE INDEX answers_by_question ON answers(question_id, answered_at)",
-    ),
-    # v2: snapshot the question's tags and topic, so statistics still place answers to a
-    # question that has since left the bank; and find a session's answers without a scan.
-    (
-        "ALTER TABLE answers ADD COLUMN tags TEXT NOT NULL DEFAULT '[]'",
-        "ALTER TABLE answers ADD COLUMN topic TEXT",
-        "CREATE INDEX answers_by_session ON answers(session_id)",
-    ),
-    # v3: which running instance holds an open session (host:pid:token, NULL when none), so
-    # that two windows on one history do not both resume it.
-    ("ALTER TABLE sessions ADD COLUMN owner TEXT",),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-EXPECTED_TABLES = frozenset({"sessions", "answers"})
-
-
-class HistoryError(Exception):
-    """The history database cannot be used; the message is one line, for the user."""
-
-
-@dataclass(frozen=True)
-class AnswerRecord:
-    """One submitted answer."""
-
-    id: int
-    session_id: int
-    question_id: str
-    content_hash: str
-    picked: tuple[int, ...] | None
-    """Chosen choice indices in file order (single/multiple), None for a numeric question."""
-    value: float | None
-    """The number given (numeric), None otherwise."""
-    score: float
-    seconds: float
-    answered_at: dt.datetime
-    tags: tuple[str, ...] = ()
-    topic: str | None = None
-
-
-@dataclass(frozen=True)
-class Session:
-    """A sitting: the questions planned, in order, and which of them were answered."""
-
-    id: int
-    kind: str
-    question_ids: tuple[str, ...]
-    started_at: dt.datetime
-    ended_at: dt.datetime | None = None
-    status: SessionStatus = "open"
-    answered_ids: tuple[str, ...] = field(default=())
-    """Questions answered in this session, in the order answered (a retried one appears twice)."""
-    owner: str | None = None
-    """The instance holding it open (see :func:`instance_owner`), None when none does."""
-
-    @property
-    def remaining(self) -> tuple[str, ...]:
-        """Planned questions not answered yet, in the planned order."""
-        done = set(self.answered_ids)
-        return tuple(q for q in self.question_ids if q not in done)
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def instance_owner() -> str:
-    """A name for one open store: this host, this process and a token (one process may open
-    the history twice)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-
-
-def owner_is_running(owner: str) -> bool:
-    """Whether the process named in ``owner`` still runs on this host.
-
-    An owner on another host counts as gone: hosts sharing a history file cannot see each
-    other's processes, and a session nobody can ever resume would be worse than one resumed
-    twice. So does any owner on Windows, where signal 0 would terminate the process.
-    """
-    host, _, rest = owner.partition(":")
-    pid = rest.partition(":")[0]
-    if os.name == "nt" or host != socket.gethostname() or not pid.isdigit() or int(pid) <= 0:
-        return False
-    try:
-        os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
-    except PermissionError:
-        return True  # it exists, run by another user
-    except OSError:
-        return False
-    return True
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -182,105 +74,19 @@ def _stamp(moment: dt.datetime) -> str:
 
 
 def _parse_stamp(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
+    moment = dt.datetime.fromisoformat(text)  # ValueError or TypeError for what is not a time
+    if moment.tzinfo is None:
+        raise ValueError(f"{text!r} has no time zone")
+    return moment
 
 
-def move_aside(path: Path, now: dt.datetime | None = None) -> Path | None:
-    """Rename ``path`` (with its -wal/-shm files) to ``NAME.DATE.bak``; never deletes anything.
-
-    Returns the new name of the database file, or None if there was nothing to move.
-    """
-    if not path.exists():
-        return None
-    stamp = (now or utc_now()).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.{stamp}.bak")
-    counter = 1
-    while target.exists():  # two resets within a second must not clobber the first
-        counter += 1
-        target = path.with_name(f"{path.name}.{stamp}-{counter}.bak")
-    for suffix in ("-wal", "-shm"):
-        companion = path.with_name(path.name + suffix)
-        if companion.exists():
-            companion.rename(target.with_name(target.name + suffix))
-    path.rename(target)
-    return target
+class _BadRow(ValueError):
+    """A row whose values cannot be what this schema stores (edited by hand, another tool)."""
 
 
 _SESSION_COLUMNS = (
     "SELECT id, kind, question_ids, started_at, ended_at, status, owner FROM sessions"
 )
-
-_RESET_HINT = "it was left untouched; pass --reset-db to move it aside and start a new history"
-
-
-def _inspect(conn: sqlite3.Connection, path: Path) -> int:
-    """The schema version of the database behind ``conn``, after checking it is ours and sound.
-
-    Reads only. A brand-new (empty) file is version 0.
-    """
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = {
-            row[0]
-            for row in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
-            if not row[0].startswith("sqlite_")
-        }
-        check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
-    except sqlite3.DatabaseError as error:
-        raise HistoryError(f"{path} is damaged ({error}); {_RESET_HINT}") from None
-    if app_id == 0 and version == 0 and not tables:
-        return 0
-    if app_id != APPLICATION_ID:
-        found = ", ".join(sorted(tables)) or "none"
-        raise HistoryError(
-            f"{path} is an SQLite database of another application (tables: {found}); {_RESET_HINT}"
-        )
-    if version > SCHEMA_VERSION:
-        raise HistoryError(
-            f"{path} was written by a newer quizengine (schema v{version}, this one knows up to "
-            f"v{SCHEMA_VERSION}); upgrade quizengine"
-        )
-    if missing := EXPECTED_TABLES - tables:
-        raise HistoryError(
-            f"{path} is damaged (missing tables: {', '.join(sorted(missing))}); {_RESET_HINT}"
-        )
-    if check != "ok":
-        raise HistoryError(f"{path} is damaged (integrity check: {check}); {_RESET_HINT}")
-    return version
-
-
-def _check_header(path: Path) -> None:
-    """Refuse a non-SQLite file before SQLite sees it. A missing or empty file is a new database."""
-    if path.is_dir():
-        raise HistoryError(f"{path} is a directory, not a history database")
-    try:
-        with path.open("rb") as file:
-            header = file.read(len(SQLITE_MAGIC))
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        raise HistoryError(f"cannot read {path}: {error.strerror or error}") from None
-    if header and header != SQLITE_MAGIC:
-        raise HistoryError(
-            f"{path} is not a quizengine history (not an SQLite file); {_RESET_HINT}"
-        )
-
-
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring the schema to SCHEMA_VERSION in one transaction (another instance may race us)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        # Re-inspect under the write lock: another process may have created or migrated it.
-        version = _inspect(conn, path)
-        for statements in MIGRATIONS[version:]:
-            for statement in statements:
-                conn.execute(statement)
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 class HistoryStore:
@@ -299,6 +105,8 @@ class HistoryStore:
         self._clock = clock
         self.owner = owner
         """How this store marks the sessions it holds open (see :func:`instance_owner`)."""
+        self.damaged_rows: list[str] = []
+        """One line per row read but left out because its values are damaged."""
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -316,17 +124,19 @@ class HistoryStore:
         ``owner``: how to mark the sessions this store holds (default: :func:`instance_owner`).
         """
         path = Path(path)
-        _check_header(path)
+        check_header(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(
                 path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
-        except (OSError, sqlite3.Error) as error:
-            raise HistoryError(f"cannot open {path}: {error}") from None
+        except OSError as error:
+            raise HistoryError(f"cannot open {path}: {error.strerror or error}") from None
+        except sqlite3.Error as error:
+            raise HistoryError(explain(error, path)) from None
         try:
-            if _inspect(conn, path) < SCHEMA_VERSION:
-                _migrate(conn, path)
+            if inspect_schema(conn, path) < SCHEMA_VERSION:
+                migrate(conn, path)
             # WAL: readers never block the writer and a killed writer loses nothing committed.
             # FULL: each commit is fsynced, so a submitted answer survives even a power cut.
             conn.execute("PRAGMA journal_mode = WAL")
@@ -334,7 +144,7 @@ class HistoryStore:
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as error:
             conn.close()
-            raise HistoryError(f"cannot use {path}: {error}") from None
+            raise HistoryError(explain(error, path)) from None
         except BaseException:
             conn.close()
             raise
@@ -361,14 +171,20 @@ class HistoryStore:
             with self._lock:
                 return self._conn.execute(sql, params)
         except sqlite3.Error as error:  # e.g. locked beyond the timeout, disk full, damaged
-            raise HistoryError(f"{self.path}: {error}") from None
+            raise HistoryError(explain(error, self.path)) from None
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         try:
             with self._lock:
                 return self._conn.execute(sql, params).fetchall()
         except sqlite3.Error as error:
-            raise HistoryError(f"{self.path}: {error}") from None
+            raise HistoryError(explain(error, self.path)) from None
+
+    def _skip(self, table: str, row_id: object, error: Exception) -> None:
+        """Remember a damaged row, which is left out of what the store returns."""
+        message = f"{self.path}: {table} row {row_id} is damaged ({error}); it is left out"
+        if message not in self.damaged_rows:
+            self.damaged_rows.append(message)
 
     # -- sessions -------------------------------------------------------------------------
     def start_session(self, question_ids: Iterable[str], kind: str = "quiz") -> Session:
@@ -432,12 +248,23 @@ class HistoryStore:
         rows = self._query(f"{_SESSION_COLUMNS} WHERE id = ?", (session_id,))
         if not rows:
             raise ValueError(f"no session {session_id}")
-        return self._session_from_row(rows[0])
+        try:
+            return self._session_from_row(rows[0])
+        except _BadRow as error:
+            message = f"{self.path}: sessions row {session_id} is damaged ({error})"
+            raise HistoryError(message) from None
 
     def sessions(self) -> list[Session]:
-        """Every session, oldest first."""
+        """Every session, oldest first; damaged rows are left out (see ``damaged_rows``)."""
         rows = self._query(f"{_SESSION_COLUMNS} ORDER BY id")
-        return [self._session_from_row(row) for row in rows]
+        return list(self._good_sessions(rows))
+
+    def _good_sessions(self, rows: list[tuple[Any, ...]]) -> Iterable[Session]:
+        for row in rows:
+            try:
+                yield self._session_from_row(row)
+            except _BadRow as error:
+                self._skip("sessions", row[0], error)
 
     def unfinished_session(self) -> Session | None:
         """The latest open session that still has planned questions unanswered, if any.
@@ -447,8 +274,7 @@ class HistoryStore:
         instance holds (a quiz going on in another window).
         """
         rows = self._query(f"{_SESSION_COLUMNS} WHERE status = 'open' ORDER BY id DESC")
-        for row in rows:
-            session = self._session_from_row(row)
+        for session in self._good_sessions(rows):
             if session.remaining and not self._held_elsewhere(session.owner):
                 return session
         return None
@@ -458,16 +284,22 @@ class HistoryStore:
         answered = self._query(
             "SELECT question_id FROM answers WHERE session_id = ? ORDER BY id", (session_id,)
         )
-        return Session(
-            id=session_id,
-            kind=kind,
-            question_ids=tuple(json.loads(question_ids)),
-            started_at=_parse_stamp(started_at),
-            ended_at=_parse_stamp(ended_at) if ended_at else None,
-            status=status,
-            answered_ids=tuple(r[0] for r in answered),
-            owner=owner,
-        )
+        try:
+            planned = _json_tuple(question_ids)
+            if not all(isinstance(q, str) for q in planned):
+                raise ValueError("question_ids is not a list of ids")
+            return Session(
+                id=session_id,
+                kind=kind,
+                question_ids=planned,
+                started_at=_parse_stamp(started_at),
+                ended_at=_parse_stamp(ended_at) if ended_at else None,
+                status=status,
+                answered_ids=tuple(str(r[0]) for r in answered),
+                owner=owner,
+            )
+        except (ValueError, TypeError) as error:
+            raise _BadRow(_reason(error)) from None
 
     # -- answers --------------------------------------------------------------------------
     def record_answer(
@@ -538,7 +370,13 @@ class HistoryStore:
             sql += " WHERE question_id = ?"
             params = (question_id,)
         rows = self._query(sql + " ORDER BY answered_at, id", params)
-        return [_record_from_row(row) for row in rows]
+        records = []
+        for row in rows:
+            try:
+                records.append(_record_from_row(row))
+            except _BadRow as error:
+                self._skip("answers", row[0], error)
+        return records
 
     def last_results(self) -> dict[str, AnswerRecord]:
         """The latest answer to each question id (whatever its content hash)."""
@@ -587,7 +425,14 @@ def _validate_answer(
 @functools.lru_cache(maxsize=4096)
 def _json_tuple(text: str) -> tuple[Any, ...]:
     # The same few tag lists and choice sets recur in thousands of rows: parse each once.
-    return tuple(json.loads(text))
+    value = json.loads(text)  # TypeError for a non-text value, ValueError for bad JSON
+    if not isinstance(value, list):
+        raise ValueError(f"expected a JSON list, got {text[:40]!r}")
+    return tuple(value)
+
+
+def _reason(error: Exception) -> str:
+    return str(error).splitlines()[0][:120] if str(error) else type(error).__name__
 
 
 def _record_from_row(row: tuple[Any, ...]) -> AnswerRecord:
@@ -604,16 +449,30 @@ def _record_from_row(row: tuple[Any, ...]) -> AnswerRecord:
         tags,
         topic,
     ) = row
-    return AnswerRecord(
-        id=rid,
-        session_id=session_id,
-        question_id=question_id,
-        content_hash=content_hash,
-        picked=None if picked is None else _json_tuple(picked),
-        value=value,
-        score=score,
-        seconds=seconds,
-        answered_at=_parse_stamp(answered_at),
-        tags=_json_tuple(tags),
-        topic=topic,
-    )
+    try:
+        choices = None if picked is None else _json_tuple(picked)
+        if choices is not None and not all(type(i) is int for i in choices):
+            raise ValueError("picked is not a list of choice numbers")
+        tag_list = _json_tuple(tags)
+        if not all(isinstance(t, str) for t in tag_list):
+            raise ValueError("tags is not a list of words")
+        numbers = (score, seconds) if value is None else (score, seconds, value)
+        if not all(isinstance(n, int | float) and math.isfinite(n) for n in numbers):
+            raise ValueError("score, seconds or value is not a number")
+        if not isinstance(question_id, str) or not (topic is None or isinstance(topic, str)):
+            raise ValueError("question_id or topic is not text")
+        return AnswerRecord(
+            id=rid,
+            session_id=session_id,
+            question_id=question_id,
+            content_hash=str(content_hash),
+            picked=choices,
+            value=value,
+            score=float(score),
+            seconds=float(seconds),
+            answered_at=_parse_stamp(answered_at),
+            tags=tag_list,
+            topic=topic,
+        )
+    except (ValueError, TypeError) as error:
+        raise _BadRow(_reason(error)) from None

@@ -5,10 +5,16 @@ and spellings like ``depth=30`` vs ``depth=030`` agree) and the base seed. The s
 as the whole ``simulations`` package: experiments share the toolkit, so any edit to it must
 invalidate every cached result. Entries are written atomically (temp file + rename), so a
 crash never leaves a half-written entry that a later run would trust.
+
+An entry is trusted no more than the parse cache's: its first line is the sha256 of the rest, a
+JSON document naming the run it holds (the key's digest) and the result, which must validate
+as the experiment's ``Result`` of that simulation and seed. A damaged, edited, truncated,
+misnamed or wrong-shaped entry is dropped and the run done again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,7 +24,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from quizengine.safefile import NotReadable, read_regular_file
+
 CACHE_ENV = "QUIZENGINE_CACHE"
+MAX_ENTRY_BYTES = 64 * 1024 * 1024
+"""A result's series are at most a few MB; anything larger is not an entry we wrote."""
 
 
 @dataclass(frozen=True)
@@ -36,15 +46,6 @@ class RunKey:
     def digest(self) -> str:
         text = f"{source_fingerprint()}\n{self.simulation}\n{self.params_json}\n{self.seed}"
         return hashlib.sha256(text.encode()).hexdigest()
-
-
-def run_key(simulation: str, raw_params: dict[str, str], seed: int) -> RunKey:
-    """Validate the parameters (raises registry.SimulationError) and build the key."""
-    from simulations import registry
-
-    experiment = registry.get(simulation)
-    params = registry.parse_params(experiment, raw_params).model_dump(mode="json")
-    return RunKey(simulation, json.dumps(params, sort_keys=True), seed)
 
 
 @cache
@@ -78,21 +79,65 @@ class ResultCache:
         return self.root / f"{key.digest()}.json"
 
     def get(self, key: RunKey) -> dict[str, Any] | None:
-        try:
-            return json.loads(self._path(key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None  # missing or unreadable: run again
+        """The cached result of ``key``; None when missing or not to be trusted (then it is
+        removed, so the run's fresh result replaces it)."""
+        path = self._path(key)
+        data = _read_bounded(path)
+        if data is None:
+            return None
+        result = _verified(key, data)
+        if result is None:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        return result
 
     def put(self, key: RunKey, result: dict[str, Any]) -> None:
+        try:
+            payload = json.dumps({"key": key.digest(), "result": result}).encode()
+        except (TypeError, ValueError):
+            return  # not JSON: nothing a later run could read back
+        checksum = hashlib.sha256(payload).hexdigest().encode()
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             handle, temp = tempfile.mkstemp(dir=self.root, suffix=".tmp")
             try:
-                with os.fdopen(handle, "w", encoding="utf-8") as file:
-                    json.dump(result, file)
+                with os.fdopen(handle, "wb") as file:
+                    file.write(checksum + b"\n" + payload)
                 os.replace(temp, self._path(key))
             except BaseException:
                 os.unlink(temp)  # no half-written temp files left behind
                 raise
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+def _read_bounded(path: Path) -> bytes | None:
+    try:
+        return read_regular_file(path, MAX_ENTRY_BYTES)
+    except NotReadable:
+        return None  # missing, or not a file this cache wrote: run again
+
+
+def _verified(key: RunKey, data: bytes) -> dict[str, Any] | None:
+    """The result an entry holds, if its checksum, its key and its shape are right."""
+    from pydantic import ValidationError
+
+    from simulations.base import Result
+
+    checksum, _, payload = data.partition(b"\n")
+    if len(data) > MAX_ENTRY_BYTES or hashlib.sha256(payload).hexdigest().encode() != checksum:
+        return None
+    try:
+        document = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(document, dict) or document.get("key") != key.digest():
+        return None
+    result = document.get("result")
+    try:
+        parsed = Result.model_validate(result)
+    except ValidationError:
+        return None
+    if parsed.simulation != key.simulation or parsed.seed != key.seed:
+        return None
+    return result if isinstance(result, dict) else None

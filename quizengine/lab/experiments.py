@@ -1,36 +1,125 @@
-"""What the simulation panel needs from an experiment, as plain data: no Textual, no numpy.
+"""The one door to ``simulations/``: describe an experiment, resolve a link, run it.
 
-The panel's worker calls :func:`run_simulation` in a thread; importing the simulations (and so
-numpy) happens there, never on the start-up path.
+- :func:`describe`: an experiment's parameters (types, limits, defaults, choices), claims,
+  metrics, plotting hints and the comparison it proposes, as plain data.
+- :func:`resolve`: a simulation name, raw (text) parameters and a seed, validated once into a
+  :class:`~quizengine.lab.cache.RunKey`, the cache's key and everything a run needs.
+- :func:`run`: the typed result of a resolved run, from the run cache when it has it.
+
+No other module of quizengine imports ``simulations`` (an import-linter contract). Importing
+this module is cheap: the simulations (and numpy) load inside the calls. The simulation panel
+calls :func:`run_simulation` from a thread worker, never on the start-up path.
 """
 
 from __future__ import annotations
 
-import math
+import json
 import time
+import types
+import typing
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, get_args, get_origin
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
+
+from quizengine.lab.cache import ResultCache, RunKey
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
-    from simulations.base import Result
+    from simulations.base import Experiment, Result
 
 ParamKind = Literal["choice", "int", "float", "text"]
-# Compared against when the link does not say: the remedy most questions are about.
-PREFERRED_COMPARISON = {"activation": "relu", "init": "he", "cell": "lstm"}
+
+
+class ExperimentError(ValueError):
+    """An unknown or unavailable simulation, or a bad parameter: the message says which."""
+
+
+def names() -> list[str]:
+    """The registered simulation names, sorted (no experiment is imported)."""
+    from simulations import registry
+
+    return registry.names()
+
+
+def catalogue() -> list[tuple[str, str]]:
+    """Every registered simulation with its one-line summary (or why it is not available)."""
+    from simulations import registry
+
+    entries = []
+    for name in registry.names():
+        try:
+            summary = registry.get(name).summary
+        except ImportError as error:  # an experiment still being written
+            summary = f"(not available: {error})"
+        entries.append((name, summary))
+    return entries
+
+
+def _experiment(name: str) -> Experiment:
+    """The experiment called ``name`` (imports its module, and so numpy)."""
+    from simulations import registry
+
+    try:
+        return registry.get(name)
+    except registry.SimulationError as error:
+        raise ExperimentError(str(error)) from None
+    except ImportError as error:
+        raise ExperimentError(f"simulation {name!r} is not available: {error}") from None
+
+
+# --- describe -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class ParamSpec:
-    """One parameter of an experiment, as a form field."""
+    """One parameter of an experiment, as a form field (and a line of ``simulate --help``)."""
 
     name: str
     kind: ParamKind
     default: str
     options: tuple[str, ...] = ()
     description: str = ""
+    type_text: str = field(default="", compare=False)
+    """The type in words: ``int``, ``one of: a, b``, ``true/false``, ``float | None``."""
+    limits: str = field(default="", compare=False)
+    """Bounds as ``2 <= x <= 500``; empty when there are none."""
+    default_text: str = field(default="", compare=False)
+    """The default as help shows it, ``None`` included (``default`` leaves None empty)."""
+
+
+@dataclass(frozen=True)
+class Description:
+    """What an experiment is, known without running it."""
+
+    name: str
+    summary: str
+    params: list[ParamSpec]
+    params_doc: str
+    """The parameters' docstring: limits on products of parameters, which fields cannot show."""
+    claims: dict[str, str]
+    metrics: dict[str, str]
+    main_series: tuple[str, ...]
+    log_scale: bool
+    comparison: dict[str, str]
+    """The parameters worth switching for a second run, in order of preference, each with the
+    value to switch to (the experiment's own choice: the engine knows no topic)."""
+
+
+def describe(name: str) -> Description:
+    """The experiment called ``name``, described; ExperimentError for an unknown one."""
+    experiment = _experiment(name)
+    return Description(
+        name=experiment.name,
+        summary=experiment.summary,
+        params=param_specs(experiment.params),
+        params_doc=(experiment.params.__doc__ or "").strip(),
+        claims=dict(experiment.claims),
+        metrics=dict(experiment.metrics),
+        main_series=tuple(experiment.main_series),
+        log_scale=experiment.log_scale,
+        comparison=dict(experiment.comparison),
+    )
 
 
 def param_text(value: object) -> str:
@@ -38,44 +127,76 @@ def param_text(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def type_text(annotation: Any) -> str:
+    """A parameter's type in words: ``int``, ``one of: a, b``, ``true/false``."""
+    if typing.get_origin(annotation) is typing.Literal:
+        return "one of: " + ", ".join(str(v) for v in typing.get_args(annotation))
+    if annotation is bool:
+        return "true/false"
+    if isinstance(annotation, type):
+        return annotation.__name__
+    if isinstance(annotation, types.UnionType):
+        return " | ".join(type_text(arg) for arg in typing.get_args(annotation))
+    return str(annotation)
+
+
+def limits_text(metadata: list[Any]) -> str:
+    """Bounds from Field(ge=, le=, gt=, lt=) as ``2 <= x <= 500``."""
+    low = high = ""
+    for item in metadata:
+        for attr, sign in (("ge", "<="), ("gt", "<")):
+            if getattr(item, attr, None) is not None:
+                low = f"{getattr(item, attr):g} {sign} "
+        for attr, sign in (("le", "<="), ("lt", "<")):
+            if getattr(item, attr, None) is not None:
+                high = f" {sign} {getattr(item, attr):g}"
+    return f"{low}x{high}" if low or high else ""
+
+
 def param_specs(model: type[BaseModel]) -> list[ParamSpec]:
     """Form fields from a pydantic Params model: Literal and bool become choices."""
     specs = []
-    for name, field in model.model_fields.items():
-        annotation = field.annotation
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
         # An empty field means "the default"; None (e.g. an optional bias) has no text form.
-        default = "" if field.is_required() or field.default is None else param_text(field.default)
-        description = field.description or ""
+        default = "" if info.is_required() or info.default is None else param_text(info.default)
+        words = {
+            "description": info.description or "",
+            "type_text": type_text(annotation),
+            "limits": limits_text(info.metadata),
+            "default_text": param_text(info.default),
+        }
         if get_origin(annotation) is Literal:
             options = tuple(param_text(a) for a in get_args(annotation))
-            specs.append(ParamSpec(name, "choice", default, options, description))
+            specs.append(ParamSpec(name, "choice", default, options, **words))
         elif annotation is bool:
-            specs.append(ParamSpec(name, "choice", default, ("false", "true"), description))
+            specs.append(ParamSpec(name, "choice", default, ("false", "true"), **words))
         elif annotation is int:
-            specs.append(ParamSpec(name, "int", default, (), description))
+            specs.append(ParamSpec(name, "int", default, (), **words))
         elif annotation is float:
-            specs.append(ParamSpec(name, "float", default, (), description))
+            specs.append(ParamSpec(name, "float", default, (), **words))
         else:
-            specs.append(ParamSpec(name, "text", default, (), description))
+            specs.append(ParamSpec(name, "text", default, (), **words))
     return specs
 
 
-def default_comparison(specs: Sequence[ParamSpec], values: Mapping[str, str]) -> dict[str, str]:
+def default_comparison(
+    specs: Sequence[ParamSpec], values: Mapping[str, str], preferred: Mapping[str, str]
+) -> dict[str, str]:
     """A second configuration worth plotting next to ``values``: one choice changed.
 
-    The activation (then init, then cell) is preferred, switched to the usual remedy (ReLU, He,
-    LSTM), or, when that is the current value already, to the first other option.
+    The parameters the experiment prefers (``preferred``, in order) come first, switched to the
+    value it names, or, when that is the current value already, to the first other option;
+    then any other choice.
     """
     choices = {s.name: s for s in specs if s.kind == "choice" and len(s.options) > 1}
-    ordered = [n for n in PREFERRED_COMPARISON if n in choices] + [
-        n for n in choices if n not in PREFERRED_COMPARISON
-    ]
+    ordered = [n for n in preferred if n in choices] + [n for n in choices if n not in preferred]
     for name in ordered:
         spec = choices[name]
         current = values.get(name, spec.default)
-        preferred = PREFERRED_COMPARISON.get(name)
-        if preferred in spec.options and preferred != current:
-            return {name: preferred}
+        wanted = preferred.get(name)
+        if wanted in spec.options and wanted != current:
+            return {name: wanted}
         for option in spec.options:
             if option != current:
                 return {name: option}
@@ -104,101 +225,41 @@ def config_label(params: Mapping[str, object], keys: Sequence[str]) -> str:
     return format_overrides({k: params.get(k) for k in keys}) or "this run"
 
 
-def log_points(
-    values: Sequence[float], xs: Sequence[float] | None = None
-) -> tuple[list[float], list[float]]:
-    """(x, log10 value) of the positive, finite values (zeros cannot be drawn); x is the
-    1-based position unless ``xs`` gives the x values."""
-    positions: Sequence[float] = xs if xs is not None else range(1, len(values) + 1)
-    pairs = zip(positions, values, strict=False)
-    points = [(x, math.log10(v)) for x, v in pairs if v > 0 and math.isfinite(v)]
-    return [x for x, _ in points], [y for _, y in points]
-
-
-def linear_points(
-    values: Sequence[float], xs: Sequence[float] | None = None
-) -> tuple[list[float], list[float]]:
-    """(x, value) of the finite values; x as in :func:`log_points`."""
-    positions: Sequence[float] = xs if xs is not None else range(1, len(values) + 1)
-    points = [(x, v) for x, v in zip(positions, values, strict=False) if math.isfinite(v)]
-    return [x for x, _ in points], [y for _, y in points]
-
-
-def decade_ticks(lows_highs: Sequence[float], max_ticks: int = 7) -> tuple[list[float], list[str]]:
-    """Ticks at whole decades covering the log10 values given, labelled ``1e-5``: one per
-    power of ten when ``max_ticks`` allows (the panel passes what its height holds)."""
-    if not lows_highs:
-        return [], []
-    low, high = math.floor(min(lows_highs)), math.ceil(max(lows_highs))
-    if high == low:
-        high = low + 1
-    step = max(1, math.ceil((high - low) / (max_ticks - 1)))
-    ticks = [float(d) for d in range(low, high + 1, step)]
-    return ticks, [f"1e{int(t)}" if t else "1" for t in ticks]
-
-
-X_SERIES = "x"
-"""A series of this name holds the x values of the other series of its length (inputs of an
-activation, say); without it, series are plotted against positions 1..n (layers, steps)."""
-
-
-def x_values(series: Mapping[str, Sequence[float]], name: str) -> list[float] | None:
-    """The x values of series ``name``, or None when it has none but its positions."""
-    xs = series.get(X_SERIES)
-    if name != X_SERIES and xs is not None and len(xs) == len(series.get(name, ())):
-        return list(xs)
-    return None
-
-
-def plotted_names(series: Mapping[str, object], main: Sequence[str]) -> list[str]:
-    """The series worth a plot, the main ones first (never the x values themselves)."""
-    names = list(main) + [s for s in series if s not in main]
-    return [n for n in names if n != X_SERIES]
-
-
-def padded_range(values: Sequence[float], margin: float = 0.08) -> tuple[float, float]:
-    """A y range holding every value with ``margin`` of the span free above and below, so no
-    line runs along the frame (a flat series gets ±0.5, or ±10 % of its size)."""
-    finite = [v for v in values if math.isfinite(v)]
-    if not finite:
-        return 0.0, 1.0
-    low, high = min(finite), max(finite)
-    span = high - low
-    if span == 0:
-        pad = 0.1 * abs(low) or 0.5
-        return low - pad, high + pad
-    return low - margin * span, high + margin * span
-
-
-def nice_ticks(low: float, high: float, max_ticks: int = 6) -> list[float]:
-    """Round ticks (1, 2 or 5 times a power of ten apart) inside [low, high], at most about
-    ``max_ticks`` of them: ``-10, -5, 0, 5, 10`` for inputs over [-10, 10]."""
-    if not (math.isfinite(low) and math.isfinite(high)) or high <= low:
-        return [low] if math.isfinite(low) else []
-    raw = (high - low) / max(1, max_ticks - 1)
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    first = math.ceil(low / step - 1e-9)
-    ticks = []
-    k = first
-    while k * step <= high + 1e-9 * step:
-        ticks.append(round(k * step, 12) + 0.0)
-        k += 1
-    return ticks
-
-
-def tick_label(value: float) -> str:
-    return f"{value:g}"
-
-
-def index_ticks(n: int, max_ticks: int = 6) -> list[int]:
-    """Whole-number ticks for positions 1..n (layers, time steps), at most about ``max_ticks``."""
-    step = max(1, math.ceil(n / max_ticks))
-    return list(range(1, n + 1, step))
-
-
 def format_value(value: float) -> str:
     return f"{value:.3g}"
+
+
+# --- resolve and run ----------------------------------------------------------------------------
+
+
+def resolve(simulation: str, raw_params: Mapping[str, Any], seed: int) -> RunKey:
+    """Validate the parameters, once, into the run's key; ExperimentError names what is wrong."""
+    from simulations import registry
+
+    try:
+        experiment = registry.get(simulation)
+        params = registry.parse_params(experiment, raw_params).model_dump(mode="json")
+    except registry.SimulationError as error:
+        raise ExperimentError(str(error)) from None
+    return RunKey(simulation, json.dumps(params, sort_keys=True), seed)
+
+
+def run(key: RunKey, cache: ResultCache | None = None) -> Result:
+    """The result of a resolved run: from ``cache`` when it holds it, else run (and cached).
+
+    Blocking and CPU-bound (numpy releases the GIL): call it from a worker.
+    """
+    from simulations import registry
+    from simulations.base import Result
+
+    if cache is not None and (hit := cache.get(key)) is not None:
+        return Result.model_validate(hit)
+    experiment = registry.get(key.simulation)
+    # The key's parameters were validated by resolve(): model_validate only rebuilds them.
+    result = experiment.run(experiment.params.model_validate(key.params), key.seed)
+    if cache is not None:
+        cache.put(key, result.model_dump(mode="json"))
+    return result
 
 
 @dataclass(frozen=True)
@@ -219,37 +280,31 @@ class SimRun:
 
 
 def run_simulation(
-    name: str, values: Mapping[str, str], overrides: Mapping[str, str], seed: int
+    name: str,
+    values: Mapping[str, str],
+    overrides: Mapping[str, str],
+    seed: int,
+    cache: ResultCache | None = None,
 ) -> SimRun:
     """Run ``name`` with ``values``, and again with ``overrides`` applied when there are any.
 
-    Blocking and CPU-bound (numpy releases the GIL): call it from a thread worker. Raises
-    ``simulations.registry.SimulationError`` for an unknown name or a bad parameter.
+    Blocking and CPU-bound: call it from a thread worker. Raises ExperimentError for an unknown
+    name or a bad parameter.
     """
-    from simulations import registry
-
     started = time.perf_counter()
-    experiment = registry.get(name)
-    result = registry.run(name, dict(values), seed)
-    comparison = registry.run(name, {**values, **overrides}, seed) if overrides else None
+    described = describe(name)
+    result = run(resolve(name, values, seed), cache)
+    comparison = run(resolve(name, {**values, **overrides}, seed), cache) if overrides else None
     return SimRun(
         name=name,
-        summary=experiment.summary,
-        specs=param_specs(experiment.params),
-        main_series=experiment.main_series or tuple(result.series),
-        log_scale=experiment.log_scale,
-        claim_texts=dict(experiment.claims),
-        metric_texts=dict(experiment.metrics),
+        summary=described.summary,
+        specs=described.params,
+        main_series=described.main_series or tuple(result.series),
+        log_scale=described.log_scale,
+        claim_texts=described.claims,
+        metric_texts=described.metrics,
         result=result,
         comparison=comparison,
         overrides=dict(overrides),
         seconds=time.perf_counter() - started,
     )
-
-
-def load_specs(name: str) -> tuple[str, list[ParamSpec]]:
-    """The experiment's summary and form fields (imports it: call from a worker too)."""
-    from simulations import registry
-
-    experiment = registry.get(name)
-    return experiment.summary, param_specs(experiment.params)

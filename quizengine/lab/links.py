@@ -1,21 +1,23 @@
 """Check that a question's ``sim:`` links name real simulations, parameters, claims and metrics.
 
-Kept apart from the parser because it imports the simulation registry (and, through the
-experiments, numpy): the TUI parses questions at start-up without paying for that.
+Kept apart from the parser because it imports the simulations (through lab/experiments, and so
+numpy): the TUI parses questions at start-up without paying for that.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection
 
 from quizengine.bank.diagnostics import Diagnostic
-from quizengine.bank.model import Question, SimLink
+from quizengine.bank.model import LinkRole, Question, SimLink
 
 
-def link_problems(question: Question, links: Iterable[SimLink] | None = None) -> list[Diagnostic]:
-    """Every broken ``sim:`` link of the question (or of ``links``, some of its links), as
-    errors at the link's position."""
-    from simulations import registry
+def link_problems(
+    question: Question, roles: Collection[LinkRole] = ("claim", "metric", "run")
+) -> list[Diagnostic]:
+    """Every broken ``sim:`` link of the question (of those with one of ``roles``), as errors
+    at the link's position."""
+    from quizengine.lab.experiments import ExperimentError, describe, resolve
 
     problems: list[Diagnostic] = []
 
@@ -24,19 +26,20 @@ def link_problems(question: Question, links: Iterable[SimLink] | None = None) ->
             Diagnostic(path=question.path, line=link.line, col=link.col, message=message)
         )
 
-    claim_links = {id(c.claim) for c in question.choices if c.claim is not None}
-    for link in question.sim_links if links is None else links:
+    for role, link in question.roled_links():
+        if role not in roles:
+            continue
         try:
-            experiment = registry.get(link.simulation)
-            registry.parse_params(experiment, link.params)
-        except registry.SimulationError as error:
+            experiment = describe(link.simulation)
+            resolve(link.simulation, link.params, seed=0)
+        except ExperimentError as error:
             report(link, str(error))
             continue
         if link.target is None:
             continue
-        if id(link) in claim_links:
+        if role == "claim":
             known, what = experiment.claims, "claim"
-        elif link is question.metric_link:
+        elif role == "metric":
             known, what = experiment.metrics, "metric"
         else:  # a run link in the explanation may point at either
             known, what = {**experiment.claims, **experiment.metrics}, "claim or metric"

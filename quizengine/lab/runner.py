@@ -3,8 +3,9 @@
 A thread cannot be interrupted while numpy computes; a process can. The panel keeps one child
 (``python -m quizengine.lab.runner``, started on its first run) and sends it one run at a
 time as pickles over its stdin and stdout; cancelling kills the child, and the next run starts
-a fresh one. (``multiprocessing`` cannot start a child under Textual, whose stand-in stderr has
-no file descriptor.)
+a fresh one. A run found whole in the run cache is read here, at once, without the child.
+(``multiprocessing`` cannot start a child under Textual, whose stand-in stderr has no file
+descriptor.)
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import threading
 from collections.abc import Mapping
 from typing import IO
 
-from quizengine.lab.experiments import SimRun, run_simulation
+from quizengine.lab.cache import ResultCache
+from quizengine.lab.experiments import SimRun, resolve, run_simulation
 
 POLL_SECONDS = 0.05
 
@@ -39,7 +41,8 @@ def serve(requests: IO[bytes], replies: IO[bytes]) -> None:
         except EOFError:
             return
         try:
-            reply: tuple[bool, object] = (True, run_simulation(name, values, overrides, seed))
+            run = run_simulation(name, values, overrides, seed, ResultCache())
+            reply: tuple[bool, object] = (True, run)
         except Exception as error:  # every failure goes back to the panel as a message
             reply = (False, str(error) or type(error).__name__)
         pickle.dump(reply, replies)
@@ -51,6 +54,25 @@ def main() -> None:
     # Anything the run prints must not land in the pickles (nor on the TUI's terminal).
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (lives as long as the child)
     serve(sys.stdin.buffer, replies)
+
+
+def cached_run(
+    name: str,
+    values: Mapping[str, str],
+    overrides: Mapping[str, str],
+    seed: int,
+    cache: ResultCache,
+) -> SimRun | None:
+    """The run from the run cache alone, at once; None when a part of it was never made.
+
+    A bad parameter raises here already (``resolve`` checks it), without starting a child.
+    """
+    keys = [resolve(name, values, seed)]
+    if overrides:
+        keys.append(resolve(name, {**values, **overrides}, seed))
+    if any(cache.get(key) is None for key in keys):
+        return None
+    return run_simulation(name, values, overrides, seed, cache)
 
 
 class SimulationProcess:
@@ -84,6 +106,9 @@ class SimulationProcess:
         with self._lock:
             if cancelled.is_set():
                 raise RunCancelled
+            cached = cached_run(name, values, overrides, seed, ResultCache())
+            if cached is not None:  # a panel reopened on a run already made: no child, no wait
+                return cached
             child = self._started()
             assert child.stdin is not None and child.stdout is not None
             try:

@@ -17,7 +17,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from quizengine.bank.model import Bank, Question, SimLink
-from quizengine.lab.cache import ResultCache, RunKey, run_key
+from quizengine.lab.cache import ResultCache, RunKey
+from quizengine.lab.experiments import ExperimentError, resolve, run
 
 Status = Literal["ok", "disagrees", "broken"]
 
@@ -76,39 +77,31 @@ class Report:
 # --- collecting and running -------------------------------------------------------------------
 
 
-def _linked_items(question: Question) -> Iterable[tuple[str, str, int, str, SimLink | None]]:
-    """(label, text, line, key, link) for everything of the question that has a key."""
-    for number, choice in enumerate(question.choices, start=1):
-        key = "correct" if choice.correct else "wrong"
-        yield f"choice {number}", choice.text, choice.line, key, choice.claim
-    if question.answer is not None:
-        line = question.metric_link.line if question.metric_link else question.id_line
-        yield "answer", "numeric answer", line, f"{question.answer.value:g}", question.metric_link
-
-
 def collect_runs(questions: Iterable[Question], seed: int) -> dict[RunKey, None]:
     """The distinct runs the questions' links need (invalid links are skipped here)."""
-    from simulations.registry import SimulationError
-
     runs: dict[RunKey, None] = {}
     for question in questions:
-        for *_, link in _linked_items(question):
-            if link is None:
+        for keyed in question.keyed_links():
+            if (link := keyed.link) is None:
                 continue
             try:
-                runs[run_key(link.simulation, link.params, seed)] = None
-            except SimulationError:
+                runs[resolve(link.simulation, link.params, seed)] = None
+            except ExperimentError:
                 continue
     return runs
 
 
 def _run_one(key: RunKey) -> dict[str, Any]:
     """Worker: one simulation run as its JSON form (picklable in and out)."""
-    from simulations import registry
+    return run(key).model_dump(mode="json")
 
-    experiment = registry.get(key.simulation)
-    params = registry.parse_params(experiment, key.params)
-    return experiment.run(params, key.seed).model_dump(mode="json")
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def execute_runs(
@@ -117,7 +110,13 @@ def execute_runs(
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[dict[RunKey, dict[str, Any]], int]:
-    """Results of every run (from the cache when possible) and how many came from the cache."""
+    """Results of every run (from the cache when possible) and how many came from the cache.
+
+    At most one worker process per core: each runs one experiment at a time, within the
+    parameter limits its experiment declares (validated again in the worker), so the memory in
+    use is bounded by the cores times the largest run, whatever ``jobs`` asks for.
+    """
+    jobs = min(jobs, available_cores())
     results: dict[RunKey, dict[str, Any]] = {}
     pending: list[RunKey] = []
     for key in keys:
@@ -160,25 +159,24 @@ def execute_runs(
 
 def judge(question: Question, results: dict[RunKey, dict[str, Any]], seed: int) -> QuestionVerdict:
     """Compare every key of the question with what the simulations say."""
-    from simulations.registry import SimulationError
-
     items: list[ItemVerdict] = []
-    for label, text, line, key, link in _linked_items(question):
-        base = {"label": label, "text": text, "line": line, "key": key}
+    for keyed in question.keyed_links():
+        link = keyed.link
+        base = {"label": keyed.label, "text": keyed.text, "line": keyed.line, "key": keyed.key_text}
         if link is None:
-            missing = "no metric link" if label == "answer" else "no claim link"
+            missing = "no metric link" if keyed.role == "metric" else "no claim link"
             items.append(ItemVerdict(**base, link=None, status="broken", simulation_says=missing))
             continue
         base["line"], base["link"] = link.line, link.href
         try:
-            result = results[run_key(link.simulation, link.params, seed)]
-        except SimulationError as error:
+            result = results[resolve(link.simulation, link.params, seed)]
+        except ExperimentError as error:
             items.append(ItemVerdict(**base, status="broken", simulation_says=str(error)))
             continue
-        if label == "answer":
+        if keyed.role == "metric":
             items.append(_judge_metric(question, link, result, base))
         else:
-            items.append(_judge_claim(key == "correct", link, result, base))
+            items.append(_judge_claim(bool(keyed.expected), link, result, base))
     return QuestionVerdict(path=question.path, id=question.id, title=question.title, items=items)
 
 

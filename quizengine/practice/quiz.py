@@ -192,20 +192,3 @@ class Quiz:
             for i, item in enumerate(self.items)
             if (a := self.attempts.get(i)) is None or a.score < 1
         ]
-
-
-def format_duration(seconds: float) -> str:
-    """``42s``, ``3m 05s``, ``1h 02m``."""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m"
-    if minutes:
-        return f"{minutes}m {secs:02d}s"
-    return f"{secs}s"
-
-
-def format_score(value: float) -> str:
-    """Scores to two decimals at most: ``1``, ``0.5``, ``0.17``."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")

@@ -131,6 +131,15 @@ class QuizApp(App[None]):
         now = self.clock()
         try:
             last = self.store.last_results()
+            if self.store.damaged_rows:
+                from quizengine.safetext import shown
+
+                damaged = "\n".join(self.store.damaged_rows[:3])
+                more = len(self.store.damaged_rows) - 3
+                damaged += f"\n... and {more} more" if more > 0 else ""
+                self.call_from_thread(
+                    self.notify, shown(damaged), title="History", severity="warning", timeout=10
+                )
             if not last:  # a new history: nothing to show, and no need to load FSRS at start-up
                 return
             plan = self.store.schedule(self.bank.questions, now)
@@ -356,7 +365,9 @@ class QuizApp(App[None]):
         try:
             return method(*args, **kwargs)
         except HistoryError as error:
-            self.notify(str(error), title="History", severity="error", timeout=10)
+            from quizengine.safetext import shown  # the message names the file
+
+            self.notify(shown(str(error)), title="History", severity="error", timeout=10)
             return None
 
     # -- keys everywhere ---------------------------------------------------------------------

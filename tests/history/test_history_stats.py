@@ -7,6 +7,7 @@ import json
 
 from test_history_support import T0, make_question
 
+from quizengine.history.records import AnswerRecord
 from quizengine.history.stats import (
     Area,
     areas,
@@ -15,7 +16,6 @@ from quizengine.history.stats import (
     trend,
     weakest,
 )
-from quizengine.history.store import AnswerRecord
 
 _ids = iter(range(1, 10_000))
 

@@ -13,16 +13,11 @@ from pathlib import Path
 import pytest
 from test_history_support import Clock, make_question
 
-from quizengine.history.store import (
-    APPLICATION_ID,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    HistoryError,
-    HistoryStore,
-    instance_owner,
-    move_aside,
-    owner_is_running,
-)
+from quizengine.history.owners import instance_owner, owner_is_running
+from quizengine.history.paths import move_aside
+from quizengine.history.records import HistoryError
+from quizengine.history.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from quizengine.history.store import HistoryStore
 
 SINGLE = make_question("vanishing-sigmoid", tags=("gradients", "activations"), topic="deep-nets")
 MULTI = make_question("relu-fixes", "multiple", tags=("activations",))

@@ -12,7 +12,7 @@ from tui_support import BANK_DIR, Clock, fixture_bank
 
 from quizengine.bank.model import Bank
 from quizengine.history import HistoryStore
-from quizengine.practice.quiz import Quiz, format_duration, make_items
+from quizengine.practice.quiz import Quiz, make_items
 from quizengine.tui.app import QuizApp
 from quizengine.tui.dialogs.help import HelpScreen
 from quizengine.tui.dialogs.resume import ResumeScreen
@@ -21,6 +21,7 @@ from quizengine.tui.screens.feedback import FeedbackScreen
 from quizengine.tui.screens.question import QuestionScreen
 from quizengine.tui.screens.summary import SummaryScreen
 from quizengine.tui.widgets.controls import hanging_lines, screen_actions
+from quizengine.words import format_duration
 
 SIZE = (80, 24)
 
@@ -687,15 +688,35 @@ def test_param_specs_from_a_params_model() -> None:
     ]
 
 
-def test_default_comparison_prefers_the_usual_remedy() -> None:
+def test_default_comparison_prefers_the_experiments_own_choice() -> None:
     from quizengine.lab.experiments import ParamSpec, default_comparison
 
+    preferred = {"activation": "relu", "init": "he"}
     activation = ParamSpec("activation", "choice", "sigmoid", ("sigmoid", "tanh", "relu"))
     flag = ParamSpec("residual", "choice", "false", ("false", "true"))
-    assert default_comparison([flag, activation], {"activation": "tanh"}) == {"activation": "relu"}
-    assert default_comparison([activation], {"activation": "relu"}) == {"activation": "sigmoid"}
-    assert default_comparison([flag], {}) == {"residual": "true"}
-    assert default_comparison([ParamSpec("depth", "int", "3")], {}) == {}
+    assert default_comparison([flag, activation], {"activation": "tanh"}, preferred) == {
+        "activation": "relu"
+    }
+    assert default_comparison([activation], {"activation": "relu"}, preferred) == {
+        "activation": "sigmoid"
+    }
+    assert default_comparison([flag], {}, preferred) == {"residual": "true"}
+    assert default_comparison([ParamSpec("depth", "int", "3")], {}, preferred) == {}
+    # Without a preference, the first choice the experiment has.
+    assert default_comparison([flag, activation], {}, {}) == {"residual": "true"}
+
+
+def test_each_experiment_declares_a_comparison_among_its_own_choices() -> None:
+    from quizengine.lab.experiments import describe, names
+
+    for name in names():
+        described = describe(name)
+        options = {spec.name: spec.options for spec in described.params}
+        assert described.comparison, name
+        for key, value in described.comparison.items():
+            assert value in options[key], (name, key, value)
+    assert describe("rnn-bptt").comparison == {"cell": "lstm"}
+    assert describe("gradient-flow").comparison == {"activation": "relu", "init": "he"}
 
 
 def test_parse_overrides() -> None:
@@ -713,7 +734,7 @@ def test_parse_overrides() -> None:
 
 
 def test_log_axis_helpers() -> None:
-    from quizengine.lab.experiments import decade_ticks, index_ticks, log_points
+    from quizengine.lab.axes import decade_ticks, index_ticks, log_points
 
     xs, ys = log_points([1e-3, 0.0, float("nan"), 10.0])
     assert xs == [1, 4] and ys == pytest.approx([-3.0, 1.0])  # zero and NaN cannot be drawn

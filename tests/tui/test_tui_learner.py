@@ -381,7 +381,7 @@ def test_link_labels_number_the_ones_a_cut_leaves_alike() -> None:
 
 
 def test_plot_axis_helpers() -> None:
-    from quizengine.lab.experiments import (
+    from quizengine.lab.axes import (
         decade_ticks,
         nice_ticks,
         padded_range,

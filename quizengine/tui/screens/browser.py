@@ -20,9 +20,9 @@ from textual.widgets import DataTable, Input, Static
 
 from quizengine.bank.diagnostics import Diagnostic
 from quizengine.bank.model import Difficulty, Question
-from quizengine.practice.quiz import Quiz, format_score
+from quizengine.practice.quiz import Quiz
 from quizengine.tui.widgets.controls import KeyBar, KeyedInput, plain_cell
-from quizengine.words import plural
+from quizengine.words import format_score, plural
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,13 @@ from textual.widgets import Markdown, Static
 
 from quizengine.bank.model import NumericAnswer, Question, SimLink
 from quizengine.bank.simlink import is_sim_href, parse_sim_href
-from quizengine.practice.quiz import Attempt, Quiz, format_score
+from quizengine.practice.quiz import Attempt, Quiz
 from quizengine.practice.scoring import pick_contributions
+from quizengine.safetext import opens_outside, shown
 from quizengine.tui.messages import BackToBank, Navigate, OpenSimulation
 from quizengine.tui.widgets.controls import KeyBar
 from quizengine.tui.widgets.inline import inline_content
+from quizengine.words import format_score
 
 PICKED, NOT_PICKED = "☒", "☐"
 RIGHT, WRONG = "✓", "✗"
@@ -66,7 +68,7 @@ def choice_lines(question: Question, picked: frozenset[int]) -> Content:
                 mark,
                 " ",
                 (f"{share:>6} " if contributions is not None else "", "bold"),
-                inline_content(choice.text),
+                inline_content(shown(choice.text)),  # as the question screen shows it
                 claim,
                 note,
             )
@@ -174,13 +176,15 @@ experiment; clicking a `sim:` link or a *claim* opens it on that link. **n** or 
     def compose(self) -> ComposeResult:
         yield Static(self._status(), id="status")
         with VerticalScroll(id="body"):
-            yield Static(Content.styled(self.question.title, "bold"), id="title")
+            yield Static(Content.styled(shown(self.question.title), "bold"), id="title")
             if self.question.type != "numeric":
                 response = self.attempt.response if self.attempt else None
                 picked = response if isinstance(response, frozenset) else frozenset()
                 yield Static(choice_lines(self.question, picked), id="picks")
             yield Markdown(
-                feedback_markdown(self.question, self.attempt), id="feedback", open_links=False
+                shown(feedback_markdown(self.question, self.attempt)),
+                id="feedback",
+                open_links=False,
             )
         yield KeyBar()
 
@@ -240,7 +244,13 @@ experiment; clicking a `sim:` link or a *claim* opens it on that link. **n** or 
     def _link_clicked(self, event: Markdown.LinkClicked) -> None:
         event.stop()
         if not is_sim_href(event.href):
-            self.app.open_url(event.href)
+            if opens_outside(event.href):
+                self.app.open_url(event.href)
+            else:
+                self.notify(
+                    shown(f"Not opened: {event.href} (only http, https and mailto links open)"),
+                    severity="warning",
+                )
             return
         try:
             link = parse_sim_href(event.href)

@@ -15,6 +15,7 @@ from textual.widgets import Checkbox, Input, Markdown, RadioButton, RadioSet, St
 from quizengine.practice.number_answer import Unreadable, read_number
 from quizengine.practice.quiz import Quiz
 from quizengine.practice.scoring import Response
+from quizengine.safetext import shown
 from quizengine.tui.messages import BackToBank, Navigate, Submitted
 from quizengine.tui.widgets.controls import (
     HangingLabel,
@@ -105,6 +106,10 @@ opens this help from anywhere.
         self.submitted = False
         """Set by the first submit: a second Enter in the same moment (key repeat, a paste)
         must not answer twice."""
+        # The single answer picked, kept here rather than read from the RadioSet: the set
+        # learns of a button pressed by key only from a message, so "2" and Enter arriving
+        # together (typed fast, or from a browser) submitted before it knew: "Pick a choice".
+        self.picked: int | None = None
 
     @property
     def unit(self) -> str | None:
@@ -115,20 +120,20 @@ opens this help from anywhere.
         q = self.question
         yield Static(self._status(), id="status")
         with VerticalScroll(id="body"):
-            yield Static(Content.styled(q.title, "bold"), id="title")
-            yield Markdown(q.prompt, id="prompt", open_links=False)
+            yield Static(Content.styled(shown(q.title), "bold"), id="title")
+            yield Markdown(shown(q.prompt), id="prompt", open_links=False)
             if q.type == "single":
                 with ChoiceRadios(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield choice_toggle(WrappingRadioButton, i, choice.text)
+                        yield choice_toggle(WrappingRadioButton, i, shown(choice.text))
             elif q.type == "multiple":
                 with Vertical(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
-                        yield choice_toggle(ChoiceBox, i, choice.text)
+                        yield choice_toggle(ChoiceBox, i, shown(choice.text))
             else:
                 unit = self.unit
                 yield NumberInput(
-                    placeholder=f"your answer{f' ({unit})' if unit else ''}",
+                    placeholder=shown(f"your answer{f' ({unit})' if unit else ''}"),
                     id="number",
                 )
                 yield Static(Content.styled(NUMBER_HINT, "dim"), id="number-hint")
@@ -137,7 +142,7 @@ opens this help from anywhere.
     def _status(self) -> Content:
         q = self.question
         kind = {"single": "one answer", "multiple": "one or more answers", "numeric": "a number"}
-        details = " · ".join([q.difficulty, *q.tags])
+        details = shown(" · ".join([q.difficulty, *q.tags]))
         return Content.assemble(
             (self.quiz.progress.capitalize(), "bold"), f" · {kind[q.type]} · ", (details, "dim")
         )
@@ -157,6 +162,7 @@ opens this help from anywhere.
     def action_toggle(self, number: int) -> None:
         if self.question.type == "single":
             self.query(RadioButton)[number - 1].value = True
+            self.picked = number - 1
         else:
             box = self.query(Checkbox)[number - 1]
             box.toggle()
@@ -166,8 +172,7 @@ opens this help from anywhere.
         if self.question.type == "numeric":
             return read_number(self.query_one("#number", Input).value, self.unit)
         if self.question.type == "single":
-            pressed = self.query_one(RadioSet).pressed_index
-            return frozenset() if pressed < 0 else frozenset({pressed})
+            return frozenset() if self.picked is None else frozenset({self.picked})
         return frozenset(i for i, box in enumerate(self.query(Checkbox)) if box.value)
 
     @on(Input.Changed, "#number")
@@ -179,10 +184,13 @@ opens this help from anywhere.
             return
         value = read_number(event.value, self.unit)
         if isinstance(value, Unreadable):
-            hint.update(Content.styled(value.message, "$text-error"))
+            hint.update(Content.styled(shown(value.message), "$text-error"))
         else:
             unit = f" {self.unit}" if self.unit else ""
-            hint.update(Content.styled(f"reads as {value:g}{unit} · Enter submits", "dim"))
+            hint.update(Content.styled(f"reads as {value:g}{shown(unit)} · Enter submits", "dim"))
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.picked = event.index  # a click, or the set's own keys
 
     def action_submit(self) -> None:
         if self.submitted:

@@ -33,24 +33,26 @@ from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
 from quizengine.bank.model import SimLink
+from quizengine.lab.axes import (
+    decade_ticks,
+    index_ticks,
+    linear_points,
+    log_points,
+    nice_ticks,
+    padded_range,
+    plotted_names,
+    tick_label,
+    x_values,
+)
 from quizengine.lab.experiments import (
     ParamSpec,
     SimRun,
     config_label,
-    decade_ticks,
     default_comparison,
+    describe,
     format_overrides,
     format_value,
-    index_ticks,
-    linear_points,
-    load_specs,
-    log_points,
-    nice_ticks,
-    padded_range,
     parse_overrides,
-    plotted_names,
-    tick_label,
-    x_values,
 )
 from quizengine.lab.runner import RunCancelled, SimulationProcess
 from quizengine.tui.widgets.controls import KeyBar, KeyedInput
@@ -164,6 +166,8 @@ series; **Esc** goes back.
         self.link = link
         self.seed = seed
         self.specs: list[ParamSpec] = []
+        self.preferred: dict[str, str] = {}
+        """The experiment's own default comparison (see lab.experiments.Description)."""
         self.form_for: str | None = None
         self.last: SimRun | None = None
         self.series_index = 0
@@ -237,10 +241,13 @@ series; **Esc** goes back.
         cancelled: threading.Event,
     ) -> SimRun:
         if self.form_for != name:
-            summary, specs = load_specs(name)
-            self.app.call_from_thread(self._build_form, name, summary, specs, values)
-        if overrides is None:  # the first run of a link: compare with the usual remedy
-            overrides = default_comparison(self.specs, values)
+            described = describe(name)
+            self.preferred = described.comparison
+            self.app.call_from_thread(
+                self._build_form, name, described.summary, described.params, values
+            )
+        if overrides is None:  # the first run of a link: the experiment's own comparison
+            overrides = default_comparison(self.specs, values, self.preferred)
             self.app.call_from_thread(self._set_compare, overrides)
         return self.process.run(name, values, overrides, self.seed, cancelled)
 

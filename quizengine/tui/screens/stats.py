@@ -20,14 +20,12 @@ from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from quizengine.bank.model import Question
+from quizengine.history.records import HistoryError, utc_now
 from quizengine.history.stats import Area, Summary, summarize
-from quizengine.history.store import HistoryError, HistoryStore, utc_now
+from quizengine.history.store import HistoryStore
+from quizengine.safetext import shown
 from quizengine.tui.widgets.controls import KeyBar, plain_cell
-from quizengine.words import plural
-
-
-def pct(value: float) -> str:
-    return f"{value:.0%}"
+from quizengine.words import percent, plural
 
 
 class StatsScreen(Screen[None]):
@@ -104,8 +102,10 @@ standing (at least 3 answers). The plot shows accuracy per day (per week for lon
             table = self.query_one(f"#stats-by-{kind}", DataTable)
             fill_table(table, kind.capitalize(), rows)
             table.display = bool(rows)
-        weakest = ", ".join(f"{a.name} ({a.kind}, {pct(a.standing)})" for a in summary.weakest)
-        self.query_one("#stats-weakest", Static).update(f"Weakest: {weakest}" if weakest else "")
+        weakest = ", ".join(f"{a.name} ({a.kind}, {percent(a.standing)})" for a in summary.weakest)
+        self.query_one("#stats-weakest", Static).update(
+            Content(shown(f"Weakest: {weakest}")) if weakest else ""
+        )
         plot = self.query_one(PlotextPlot)
         plot.display = len(summary.trend) >= 2
         plt = plot.plt
@@ -131,9 +131,9 @@ def headline(summary: Summary) -> Content:
         return Content(f"No answers recorded yet: {plural(summary.new, 'question')} to discover.")
     return Content.assemble(
         ("Accuracy ", "bold"),
-        (pct(summary.accuracy), "bold $accent"),
+        (percent(summary.accuracy), "bold $accent"),
         " · standing ",
-        (pct(summary.standing), "bold $accent"),
+        (percent(summary.standing), "bold $accent"),
         f" · {plural(summary.answers, 'answer')} to "
         f"{plural(summary.questions_answered, 'question')}",
         f" · {round(summary.seconds / 60)} min",
@@ -157,6 +157,6 @@ def fill_table(table: DataTable[str], title: str, rows: Sequence[Area]) -> None:
             plain_cell(area.name, NAME_WIDTH),
             str(area.answers),
             str(area.questions),
-            pct(area.accuracy),
-            pct(area.standing),
+            percent(area.accuracy),
+            percent(area.standing),
         )

@@ -11,14 +11,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from quizengine.practice.quiz import Quiz, format_duration, format_score
+from quizengine.practice.quiz import Quiz
 from quizengine.tui.messages import BackToBank, RetryWrong, ShowFeedback
 from quizengine.tui.widgets.controls import KeyBar, plain_cell
-
-
-def percent(part: float, whole: float) -> str:
-    return f"{round(100 * part / whole)}%" if whole else "–"
-
+from quizengine.words import format_duration, format_score, percent_of
 
 TAG_WIDTH = 28
 TITLE_WIDTH = 46
@@ -69,7 +65,7 @@ the bank.
         return Content.assemble(
             ("Score ", "bold"),
             (f"{format_score(quiz.total)} / {n}", "bold $accent"),
-            f" ({percent(quiz.total, n)})",
+            f" ({percent_of(quiz.total, n)})",
             " · time ",
             (format_duration(quiz.elapsed(self.now)), "bold"),
             f" · {answered} of {n} answered",
@@ -91,7 +87,7 @@ the bank.
                 str(row.questions),
                 str(row.answered),
                 format_score(row.score),
-                percent(row.score, row.questions),
+                percent_of(row.score, row.questions),
             )
         questions = self.query_one("#by-question", DataTable)
         questions.add_column("Question", width=TITLE_WIDTH)

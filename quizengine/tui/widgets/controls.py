@@ -17,6 +17,8 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, RadioButton
 from textual.widgets._toggle_button import ToggleButton
 
+from quizengine.safetext import shown
+
 
 @dataclass(frozen=True)
 class KeyAction:
@@ -36,7 +38,7 @@ def plain_cell(text: str, width: int | None = None) -> Content:
     """Text for a DataTable cell as written: a str cell would be read as Rich markup (an
     author's ``[x]`` vanishes). With ``width``, cut to that many cells with an ellipsis where
     the table would cut silently."""
-    content = Content(text)
+    content = Content(shown(text))
     return content if width is None else content.truncate(width, ellipsis=True)
 
 

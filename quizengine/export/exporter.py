@@ -1,0 +1,169 @@
+"""One export: render every question in a format, collect what it could not say, write.
+
+A question the format cannot express is reported (format, question, reason) and left out; the
+others are still written. Warnings name a question whose scoring had to be approximated (never
+more generously than ours) or whose keys are not verified.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Literal
+
+from quizengine.export import gift, moodle, qti21
+from quizengine.export.content import QuestionContent, build_content
+from quizengine.export.credit import Inexpressible
+from quizengine.export.engine import Question, ResultCache
+from quizengine.export.evidence import question_evidence
+
+FORMATS: dict[str, ModuleType] = {"moodle": moodle, "gift": gift, "qti21": qti21}
+Format = Literal["moodle", "gift", "qti21"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something to tell the user about one question, compiler style."""
+
+    path: str
+    line: int
+    severity: Literal["error", "warning"]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:1: {self.severity}: {self.message}"
+
+
+@dataclass
+class Outcome:
+    exported: list[str] = field(default_factory=list)
+    """Ids of the questions written."""
+    findings: list[Finding] = field(default_factory=list)
+    unverified_keys: int = 0
+
+    @property
+    def failed(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def contents(
+    questions: Iterable[Question], cache: ResultCache | None, seed: int
+) -> list[QuestionContent]:
+    """Every question's texts, with the evidence from ``cache`` (None: nothing is verified)."""
+    return [build_content(q, question_evidence(q, cache, seed), seed) for q in questions]
+
+
+def render_all(items: list[QuestionContent], to: Format) -> tuple[list[object], Outcome]:
+    """Render each question in format ``to``; the rendered ones and what was found."""
+    writer = FORMATS[to]
+    rendered: list[object] = []
+    outcome = Outcome()
+    for content in items:
+        question = content.question
+        try:
+            result = writer.render(content)
+        except Inexpressible as reason:
+            outcome.findings.append(
+                Finding(
+                    question.path,
+                    question.id_line,
+                    "error",
+                    f"{to} cannot express question {question.id!r}: {reason}; not exported",
+                )
+            )
+            continue
+        rendered.append(result)
+        outcome.exported.append(question.id)
+        outcome.findings.extend(
+            Finding(
+                question.path,
+                question.id_line,
+                "warning",
+                f"{to} scores question {question.id!r} less generously than quizengine: {text}",
+            )
+            for text in result.warnings
+        )
+        outcome.unverified_keys += content.unverified
+        if content.disagreeing:
+            outcome.findings.append(
+                Finding(
+                    question.path,
+                    question.id_line,
+                    "warning",
+                    f"question {question.id!r}: the cached simulation disagrees with "
+                    f"{content.disagreeing} of its keys (exported as the file says it)",
+                )
+            )
+    return rendered, outcome
+
+
+def output_files(rendered: list[object], to: Format) -> dict[str, bytes]:
+    """What to write: ``{"": bytes}`` for a one-file format, the package's files for QTI."""
+    if to == "qti21":
+        return qti21.package(rendered)  # type: ignore[arg-type]
+    return {"": FORMATS[to].document(rendered)}
+
+
+def is_zip(out: Path) -> bool:
+    return out.suffix.lower() == ".zip"
+
+
+def write_output(files: dict[str, bytes], out: Path) -> None:
+    """Write atomically: a temporary file (or folder's files) renamed into place."""
+    if set(files) == {""}:
+        _atomic_write(out, files[""])
+    elif is_zip(out):
+        handle, temp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        os.close(handle)
+        try:
+            with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for name, data in sorted(files.items()):
+                    archive.writestr(name, data)
+            os.replace(temp, out)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    else:
+        for name, data in sorted(files.items()):
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(target, data)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def output_problem(out: Path, to: Format) -> str | None:
+    """Why ``out`` cannot receive an export in format ``to`` (checked before any work)."""
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        return f"cannot write {out}: no such directory: {parent}"
+    if not os.access(parent, os.W_OK):
+        return f"cannot write {out}: {parent} is not writable"
+    folder = to == "qti21" and not is_zip(out)
+    if folder:
+        if out.exists() and not out.is_dir():
+            return f"cannot write the QTI package to {out}: it is a file (give a folder or a .zip)"
+        if out.is_dir() and any(out.iterdir()):
+            return (
+                f"cannot write the QTI package to {out}: the folder is not empty "
+                "(give a new or empty folder, or a .zip)"
+            )
+        if out.is_dir() and not os.access(out, os.W_OK):
+            return f"cannot write {out}: it is not writable"
+    elif out.is_dir():
+        return f"cannot write {out}: it is a directory; give a file name"
+    return None

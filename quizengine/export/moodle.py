@@ -1,0 +1,97 @@
+"""Moodle XML: one ``<question>`` per question in a ``<quiz>`` file.
+
+``single`` is a ``multichoice`` with ``<single>true</single>`` (one answer at 100%, the others
+0); ``multiple`` a ``multichoice`` with ``<single>false</single>``, each answer's ``fraction``
+its credit as a percentage from Moodle's grade set (:func:`credit.moodle_grades`); ``numeric`` a
+``numerical`` question whose one answer has the key's absolute tolerance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.etree import ElementTree as ET
+
+from quizengine.export.content import QuestionContent
+from quizengine.export.credit import check_numeric, moodle_grades, percent, tolerance
+from quizengine.export.numbers import decimal
+from quizengine.export.xmltext import xml_text
+
+NAME = "moodle"
+SUFFIX = ".xml"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    element: ET.Element
+    warnings: tuple[str, ...] = ()
+
+
+def _text(parent: ET.Element, tag: str, text: str, html: bool = False) -> ET.Element:
+    element = ET.SubElement(parent, tag, {"format": "html"} if html else {})
+    ET.SubElement(element, "text").text = xml_text(text)
+    return element
+
+
+def _answer(
+    question: ET.Element, fraction: str, text: str, feedback: str, html: bool
+) -> ET.Element:
+    answer = ET.SubElement(
+        question,
+        "answer",
+        {"fraction": fraction, "format": "html" if html else "moodle_auto_format"},
+    )
+    ET.SubElement(answer, "text").text = xml_text(text)
+    _text(answer, "feedback", feedback, html=True)
+    return answer
+
+
+def render(content: QuestionContent) -> Rendered:
+    """The question's ``<question>`` element; raises credit.Inexpressible."""
+    source = content.question
+    kind = "numerical" if source.type == "numeric" else "multichoice"
+    question = ET.Element("question", {"type": kind})
+    _text(question, "name", source.title)
+    _text(question, "questiontext", content.prompt_html, html=True)
+    _text(question, "generalfeedback", content.general_feedback_html, html=True)
+    ET.SubElement(question, "defaultgrade").text = "1"
+    ET.SubElement(question, "penalty").text = "0"
+    ET.SubElement(question, "hidden").text = "0"
+    ET.SubElement(question, "idnumber").text = source.id
+    warnings: tuple[str, ...] = ()
+    if source.type == "numeric":
+        assert source.answer is not None
+        check_numeric(source.answer)
+        answer = _answer(
+            question, "100", decimal(source.answer.value), content.answer_feedback_html, html=False
+        )
+        ET.SubElement(answer, "tolerance").text = decimal(tolerance(source.answer))
+        ET.SubElement(question, "unitgradingtype").text = "0"
+        ET.SubElement(question, "unitpenalty").text = "0"
+        ET.SubElement(question, "showunits").text = "3"  # no unit field: the key has no unit
+        ET.SubElement(question, "unitsleft").text = "0"
+    else:
+        grades = moodle_grades(source)
+        warnings = grades.warnings
+        ET.SubElement(question, "single").text = "true" if source.type == "single" else "false"
+        # The author's order, as `quizengine take` shows it without --shuffle.
+        ET.SubElement(question, "shuffleanswers").text = "false"
+        ET.SubElement(question, "answernumbering").text = "abc"
+        ET.SubElement(question, "showstandardinstruction").text = "1"
+        for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
+            _text(question, tag, "", html=True)
+        for choice, grade in zip(content.choices, grades.fractions, strict=True):
+            _answer(question, percent(grade), choice.html, choice.feedback_html, html=True)
+    if source.tags:
+        tags = ET.SubElement(question, "tags")
+        for tag in source.tags:
+            ET.SubElement(ET.SubElement(tags, "tag"), "text").text = xml_text(tag)
+    return Rendered(question, warnings)
+
+
+def document(rendered: list[Rendered]) -> bytes:
+    """The whole file: every rendered question in one ``<quiz>``."""
+    quiz = ET.Element("quiz")
+    for item in rendered:
+        quiz.append(item.element)
+    ET.indent(quiz)
+    return ET.tostring(quiz, encoding="utf-8", xml_declaration=True) + b"\n"
