@@ -42,6 +42,10 @@ class Attempt:
     """Picked choices in *shown* order, or the number typed."""
     score: float
     seconds: float
+    answer_id: int | None = None
+    """The history's record of it, when there is a history."""
+    rating: int | None = None
+    """The learner's own review rating (1 Again .. 4 Easy), when they overruled the score's."""
 
     @property
     def verdict(self) -> str:

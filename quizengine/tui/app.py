@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
@@ -26,6 +27,7 @@ from quizengine.tui.messages import (
     BackToBank,
     Navigate,
     OpenSimulation,
+    Rate,
     RetryWrong,
     ShowFeedback,
     Submitted,
@@ -198,7 +200,9 @@ class QuizApp(App[None]):
         for record in records:  # a retried question keeps its latest answer
             if (i := positions.get(record.question_id)) is not None:
                 response = items[i].shown_response(record.picked, record.value)
-                quiz.attempts[i] = Attempt(response, record.score, record.seconds)
+                quiz.attempts[i] = Attempt(
+                    response, record.score, record.seconds, record.id, record.rating
+                )
         # Count the time already spent, so the summary's total covers the whole sitting.
         quiz.started_at -= sum(a.seconds for a in quiz.attempts.values())
         quiz.show(quiz.next_unanswered() or 0, self._seconds())
@@ -272,7 +276,7 @@ class QuizApp(App[None]):
                 if isinstance(attempt.response, float)
                 else quiz.picked_in_file_order(attempt)
             )
-            self._history(
+            record = self._history(
                 self.store.record_answer,
                 quiz.session_id,
                 quiz.item.original,
@@ -280,7 +284,28 @@ class QuizApp(App[None]):
                 attempt.score,
                 attempt.seconds,
             )
+            if record is not None:  # the feedback's rating keys need the record to overrule
+                quiz.attempts[quiz.index] = replace(attempt, answer_id=record.id)
         self._show_quiz_screen()
+
+    @on(Rate)
+    def _rate(self, message: Rate) -> None:
+        quiz = self.quiz
+        attempt = quiz.attempts.get(message.index) if quiz is not None else None
+        if quiz is None or attempt is None or attempt.answer_id is None or self.store is None:
+            return
+        from quizengine.history import HistoryError
+
+        try:
+            self.store.rate_answer(attempt.answer_id, message.rating)
+        except HistoryError as error:
+            self.notify(str(error), title="History", severity="error", timeout=10)
+            return
+        quiz.attempts[message.index] = replace(attempt, rating=message.rating)
+        from quizengine.tui.screens.feedback import FeedbackScreen  # loaded: it sent Rate
+
+        if isinstance(self.screen, FeedbackScreen):
+            self.screen.show_rating()
 
     @on(Navigate)
     def _navigate(self, message: Navigate) -> None:

@@ -60,3 +60,13 @@ class ShowFeedback(Message):
     def __init__(self, index: int) -> None:
         super().__init__()
         self.index = index
+
+
+class Rate(Message):
+    """The learner overrules the review rating of question ``index``'s answer (1 Again .. 4
+    Easy, or None for the one its score gives)."""
+
+    def __init__(self, index: int, rating: int | None) -> None:
+        super().__init__()
+        self.index = index
+        self.rating = rating

@@ -512,3 +512,40 @@ async def test_a_screenshot_without_a_downloads_folder_lands_in_the_working_dire
             if list(tmp_path.glob("*.svg")):
                 break
     assert [p.suffix for p in tmp_path.iterdir()] == [".svg"]
+
+
+# -- review --------------------------------------------------------------------------------------
+async def test_a_review_says_so_and_its_rating_can_be_overruled(tmp_path: Path) -> None:
+    clock = Clock()
+    store = HistoryStore.open(tmp_path / "h.sqlite3", clock=clock)
+    bank = fixture_bank()
+    app = QuizApp(
+        bank, store=store, clock=clock, start=[bank.by_id("sigmoid-slope")], start_kind="review"
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert status(app).startswith("Review · Question 1 of 1")
+        clock.advance(60)
+        await pilot.press("2", "enter")  # right, slowly: Good by the score and time
+        assert status(app).startswith("Review · Question 1 of 1 · Correct")
+        rating = str(app.screen.query_one("#rating", Static).content)
+        assert rating.startswith("Next review: Good (from your score and time)")
+        await pilot.press("1")  # it was a guess: Again
+        assert str(app.screen.query_one("#rating", Static).content).startswith(
+            "Next review: Again (your rating"
+        )
+        assert store.answers()[0].rating == 1
+        await pilot.press("0")  # back to the score's
+        assert store.answers()[0].rating is None
+        await pilot.press("4")
+    assert store.answers()[0].rating == 4
+    store.close()
+
+
+async def test_without_a_history_there_is_no_rating_to_overrule() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "2", "enter")
+        assert not app.screen.query_one("#rating", Static).display
+        await pilot.press("1")  # nothing happens, no error
+        assert isinstance(app.screen, FeedbackScreen)

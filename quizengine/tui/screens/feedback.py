@@ -17,7 +17,7 @@ from quizengine.bank.simlink import is_sim_href, parse_sim_href
 from quizengine.practice.quiz import Attempt, Quiz
 from quizengine.practice.scoring import pick_contributions
 from quizengine.safetext import opens_outside, shown
-from quizengine.tui.messages import BackToBank, Navigate, OpenSimulation
+from quizengine.tui.messages import BackToBank, Navigate, OpenSimulation, Rate
 from quizengine.tui.widgets.controls import KeyBar
 from quizengine.tui.widgets.inline import inline_content
 from quizengine.words import format_score
@@ -134,6 +134,24 @@ def feedback_markdown(question: Question, attempt: Attempt | None) -> str:
     return "\n\n".join(parts)
 
 
+RATINGS = ("Again", "Hard", "Good", "Easy")
+"""FSRS's ratings, numbered 1 to 4 as it numbers them (and as the keys choose them)."""
+
+
+def rating_line(attempt: Attempt) -> Content:
+    """``Next review: Good (from your score and time) · 1 Again 2 Hard 3 Good 4 Easy``."""
+    from quizengine.history.schedule import rating_for  # FSRS loads after the first answer
+
+    if attempt.rating is not None:
+        name, why = RATINGS[attempt.rating - 1], "your rating · 0 the score's"
+    else:
+        name, why = rating_for(attempt.score, attempt.seconds).name, "from your score and time"
+    keys = " ".join(f"{i} {label}" for i, label in enumerate(RATINGS, 1))
+    return Content.assemble(
+        ("Next review: ", "bold"), (name, "bold $text-accent"), f" ({why}) · overrule: {keys}"
+    )
+
+
 def default_link(question: Question) -> SimLink | None:
     """What key s runs: the explanation's first run link, else a claim, else the metric."""
     links = list(question.explanation.links) + question.sim_links
@@ -151,6 +169,10 @@ Each choice shows whether you picked it ({PICKED}) or not ({NOT_PICKED}), whethe
 the claim the simulation checks for it. **s** opens the simulation panel on the explanation's
 experiment; clicking a `sim:` link or a *claim* opens it on that link. **n** or **Enter** goes on;
 **Esc** goes back to the bank (the quiz can be resumed), or to the summary you came from.
+
+With a history, the line *Next review* says how the answer counts for spaced review: from your
+score and time, or as you rate it yourself with **1** Again, **2** Hard, **3** Good, **4** Easy (as
+Anki asks; **0** goes back to the score's).
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -159,6 +181,9 @@ experiment; clicking a `sim:` link or a *claim* opens it on that link. **n** or 
         Binding("s", "simulate", "Simulate"),
         Binding("f", "end", "Finish"),
         Binding("escape,b", "back", "Bank", key_display="esc"),
+        Binding("1", "rate(1)", "Rate", key_display="1-4"),
+        *[Binding(str(i), f"rate({i})", show=False) for i in (2, 3, 4)],
+        Binding("0", "rate(0)", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -181,6 +206,7 @@ experiment; clicking a `sim:` link or a *claim* opens it on that link. **n** or 
                 response = self.attempt.response if self.attempt else None
                 picked = response if isinstance(response, frozenset) else frozenset()
                 yield Static(choice_lines(self.question, picked), id="picks")
+            yield Static(id="rating")
             yield Markdown(
                 shown(feedback_markdown(self.question, self.attempt)),
                 id="feedback",
@@ -209,14 +235,37 @@ experiment; clicking a `sim:` link or a *claim* opens it on that link. **n** or 
 
     def on_mount(self) -> None:
         self.query_one("#body").focus()
+        self.show_rating()
+
+    @property
+    def rateable(self) -> bool:
+        """Whether the answer is in a history, so that its review rating can be overruled."""
+        attempt = self.quiz.attempts.get(self.index)
+        return attempt is not None and attempt.answer_id is not None
+
+    def show_rating(self) -> None:
+        """How the answer counts for the next review, and the keys that overrule it."""
+        line = self.query_one("#rating", Static)
+        line.display = self.rateable
+        attempt = self.quiz.attempts.get(self.index)
+        if attempt is None or not self.rateable:
+            return
+        line.update(rating_line(attempt))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "simulate":
             return default_link(self.question) is not None
+        if action == "rate":
+            return self.rateable
         if action == "navigate":
             (step,) = parameters
             return self.quiz.index + int(str(step)) >= 0 or None
         return True
+
+    def action_rate(self, rating: int) -> None:
+        """1 Again .. 4 Easy overrule the rating for the schedule; 0 goes back to the score's."""
+        if self.rateable:
+            self.post_message(Rate(self.index, rating or None))
 
     def action_navigate(self, step: int) -> None:
         self.post_message(Navigate(self.quiz.index + step))
@@ -265,6 +314,9 @@ class ReopenedFeedback(FeedbackScreen, inherit_bindings=False):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,b,enter", "back", "Summary", key_display="esc"),
+        Binding("1", "rate(1)", "Rate", key_display="1-4"),
+        *[Binding(str(i), f"rate({i})", show=False) for i in (2, 3, 4)],
+        Binding("0", "rate(0)", show=False),
         Binding("s", "simulate", "Simulate"),
         Binding("q", "app.quit", "Quit"),
     ]

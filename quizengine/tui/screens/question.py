@@ -143,8 +143,12 @@ opens this help from anywhere.
         q = self.question
         kind = {"single": "one answer", "multiple": "one or more answers", "numeric": "a number"}
         details = shown(" · ".join([q.difficulty, *q.tags]))
+        review = [("Review", "bold $text-accent"), " · "] if self.quiz.kind == "review" else []
         return Content.assemble(
-            (self.quiz.progress.capitalize(), "bold"), f" · {kind[q.type]} · ", (details, "dim")
+            *review,
+            (self.quiz.progress.capitalize(), "bold"),
+            f" · {kind[q.type]} · ",
+            (details, "dim"),
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
