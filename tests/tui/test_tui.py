@@ -164,7 +164,7 @@ async def test_single_choice_right_answer() -> None:
         assert isinstance(app.screen, FeedbackScreen)
         status = text_of(app.screen, "#status")
         assert "Correct" in status and "score 1 of 1" in status
-        picks = text_of(app.screen, "#picks")
+        picks = app.screen.picks_text  # type: ignore[attr-defined]
         assert "☒ ✓ 0.25" in picks
         assert "☐ ✗ 1" in picks
         feedback = app.screen.query_one("#feedback", Markdown).source
@@ -196,7 +196,7 @@ async def test_multiple_choice_partial_credit_and_feedback_marks() -> None:
         assert app.quiz.attempts[1].response == frozenset({0, 1})
         status = text_of(app.screen, "#status")
         assert "Wrong" in status  # +1/2 for the right pick, -1/2 for the wrong one
-        picks = text_of(app.screen, "#picks").splitlines()
+        picks = app.screen.picks_text.splitlines()  # type: ignore[attr-defined]
         assert picks[2] == (
             "☒ ✓   +0.5 Replace the sigmoids with ReLU and use He initialization · claim"
         )

@@ -236,7 +236,7 @@ async def test_enter_on_a_summary_row_reopens_its_feedback() -> None:
         screen = app.screen
         assert isinstance(screen, ReopenedFeedback) and screen.question.id == "deep-net-remedies"
         assert "Partly right" in status(app)
-        assert "Replace the sigmoids" in str(screen.query_one("#picks", Static).content)
+        assert "Replace the sigmoids" in screen.picks_text
         assert "shrink it exponentially" in screen.query_one("#feedback", Markdown).source
         await pilot.press("escape")
         assert isinstance(app.screen, SummaryScreen)
@@ -529,7 +529,7 @@ async def test_a_review_says_so_and_its_rating_can_be_overruled(tmp_path: Path) 
         await pilot.press("2", "enter")  # right, slowly: Good by the score and time
         assert status(app).startswith("Review · Question 1 of 1 · Correct")
         rating = str(app.screen.query_one("#rating", Static).content)
-        assert rating.startswith("Next review: Good (from your score and time)")
+        assert rating.startswith("Next review: Good (by your score and time)")
         await pilot.press("1")  # it was a guess: Again
         assert str(app.screen.query_one("#rating", Static).content).startswith(
             "Next review: Again (your rating"

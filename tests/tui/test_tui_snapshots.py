@@ -40,6 +40,17 @@ class TestQuestion:
         assert snap_compare(app, press=["enter", "n", "n", *"0.3"], terminal_size=(80, 24))
 
 
+class TestEnd:
+    def test_asks_with_questions_unanswered(self, snap_compare: SnapCompare, app: QuizApp) -> None:
+        assert snap_compare(app, press=["enter", "2", "enter", "f"], terminal_size=(80, 24))
+
+
+class TestNumber:
+    def test_says_what_it_cannot_read(self, snap_compare: SnapCompare, app: QuizApp) -> None:
+        press = ["enter", "n", "n", *"1e400"]
+        assert snap_compare(app, press=press, terminal_size=(80, 24))
+
+
 class TestFeedback:
     def test_partly_right(self, snap_compare: SnapCompare, app: QuizApp) -> None:
         assert snap_compare(app, press=["enter", "n", "1", "enter"], terminal_size=(80, 24))

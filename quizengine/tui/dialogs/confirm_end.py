@@ -44,9 +44,12 @@ class ConfirmEndScreen(ModalScreen[EndChoice]):
                 id="end-text",
             )
             with Horizontal(id="end-buttons"):
-                yield Button("End the quiz (y)", id="end", variant="primary")
-                yield Button(f"Go to question {self.unanswered[0]} (u)", id="unanswered")
-                yield Button("Stay (esc)", id="stay")
+                # Compact: the three fit on one line down to 60 columns.
+                yield Button("End the quiz (y)", id="end", variant="primary", compact=True)
+                yield Button(
+                    f"Go to question {self.unanswered[0]} (u)", id="unanswered", compact=True
+                )
+                yield Button("Stay (esc)", id="stay", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#end-box").border_title = "End the quiz?"

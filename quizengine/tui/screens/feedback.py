@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
@@ -24,10 +24,7 @@ from quizengine.words import format_score
 
 PICKED, NOT_PICKED = "☒", "☐"
 RIGHT, WRONG = "✓", "✗"
-LEGEND = (
-    f"{PICKED} you picked it · {NOT_PICKED} you did not · {RIGHT} a correct choice · "
-    f"{WRONG} a wrong one"
-)
+LEGEND = f"{PICKED} picked · {NOT_PICKED} not picked · {RIGHT} correct · {WRONG} wrong"
 
 
 def signed(value: float) -> str:
@@ -35,16 +32,16 @@ def signed(value: float) -> str:
     return f"{'+' if value >= 0 else '−'}{format_score(abs(value))}"
 
 
-def choice_lines(question: Question, picked: frozenset[int]) -> Content:
-    """One line per choice: picked or not (by glyph, not only colour), correct or wrong
-    (coloured), what the pick added to a ``multiple`` score, the claim link (now revealed);
-    then how the score adds up."""
+def choice_rows(question: Question, picked: frozenset[int]) -> list[tuple[Content, Content]]:
+    """Per choice: the marks (picked or not by glyph, not only colour; correct or wrong,
+    coloured; what the pick added to a ``multiple`` score), and the text with its claim link
+    (now revealed) and what went wrong. Two columns, so a wrapped text keeps to its own."""
     contributions = (
         pick_contributions(len(question.choices), question.correct_indices, picked)
         if question.type == "multiple"
         else None
     )
-    lines = [Content.styled(LEGEND, "dim italic"), Content("")]
+    rows = []
     for i, choice in enumerate(question.choices):
         was_picked = i in picked
         mark = (RIGHT, "bold $text-success") if choice.correct else (WRONG, "bold $text-error")
@@ -61,19 +58,24 @@ def choice_lines(question: Question, picked: frozenset[int]) -> Content:
             if choice.claim
             else Content("")
         )
-        lines.append(
-            Content.assemble(
-                (PICKED if was_picked else NOT_PICKED, "bold" if was_picked else "dim"),
-                " ",
-                mark,
-                " ",
-                (f"{share:>6} " if contributions is not None else "", "bold"),
-                inline_content(shown(choice.text)),  # as the question screen shows it
-                claim,
-                note,
-            )
+        marks = Content.assemble(
+            (PICKED if was_picked else NOT_PICKED, "bold" if was_picked else "dim"),
+            " ",
+            mark,
+            " ",
+            (f"{share:>6} " if contributions is not None else "", "bold"),
         )
-    if contributions is not None:
+        text = Content.assemble(inline_content(shown(choice.text)), claim, note)
+        rows.append((marks, text))
+    return rows
+
+
+def choice_lines(question: Question, picked: frozenset[int]) -> Content:
+    """The legend, a line per choice (:func:`choice_rows`) and how the score adds up."""
+    lines = [Content.styled(LEGEND, "dim italic"), Content("")]
+    lines += [marks + text for marks, text in choice_rows(question, picked)]
+    if question.type == "multiple":
+        contributions = pick_contributions(len(question.choices), question.correct_indices, picked)
         lines += [Content(""), score_sum(contributions, picked)]
     return Content("\n").join(lines)
 
@@ -139,16 +141,16 @@ RATINGS = ("Again", "Hard", "Good", "Easy")
 
 
 def rating_line(attempt: Attempt) -> Content:
-    """``Next review: Good (from your score and time) · 1 Again 2 Hard 3 Good 4 Easy``."""
+    """``Next review: Good (by your score and time) · 1 Again 2 Hard 3 Good 4 Easy``."""
     from quizengine.history.schedule import rating_for  # FSRS loads after the first answer
 
     if attempt.rating is not None:
-        name, why = RATINGS[attempt.rating - 1], "your rating · 0 the score's"
+        name, why = RATINGS[attempt.rating - 1], "your rating; 0: the score's"
     else:
-        name, why = rating_for(attempt.score, attempt.seconds).name, "from your score and time"
+        name, why = rating_for(attempt.score, attempt.seconds).name, "by your score and time"
     keys = " ".join(f"{i} {label}" for i, label in enumerate(RATINGS, 1))
     return Content.assemble(
-        ("Next review: ", "bold"), (name, "bold $text-accent"), f" ({why}) · overrule: {keys}"
+        ("Next review: ", "bold"), (name, "bold $text-accent"), f" ({why}) · {keys}"
     )
 
 
@@ -203,9 +205,17 @@ Anki asks; **0** goes back to the score's).
         with VerticalScroll(id="body"):
             yield Static(Content.styled(shown(self.question.title), "bold"), id="title")
             if self.question.type != "numeric":
-                response = self.attempt.response if self.attempt else None
-                picked = response if isinstance(response, frozenset) else frozenset()
-                yield Static(choice_lines(self.question, picked), id="picks")
+                with Vertical(id="picks"):
+                    yield Static(Content.styled(LEGEND, "dim italic"), classes="pick-legend")
+                    for marks, text in choice_rows(self.question, self.picked):
+                        with Horizontal(classes="pick"):
+                            yield Static(marks, classes="pick-marks")
+                            yield Static(text, classes="pick-text")
+                    if self.question.type == "multiple":
+                        contributions = pick_contributions(
+                            len(self.question.choices), self.question.correct_indices, self.picked
+                        )
+                        yield Static(score_sum(contributions, self.picked), classes="pick-sum")
             yield Static(id="rating")
             yield Markdown(
                 shown(feedback_markdown(self.question, self.attempt)),
@@ -232,6 +242,16 @@ Anki asks; **0** goes back to the score's).
             (verdict.capitalize(), style),
             f" · score {format_score(self.attempt.score)} of 1",
         )
+
+    @property
+    def picked(self) -> frozenset[int]:
+        response = self.attempt.response if self.attempt else None
+        return response if isinstance(response, frozenset) else frozenset()
+
+    @property
+    def picks_text(self) -> str:
+        """The choices part as plain lines (what the tests read)."""
+        return choice_lines(self.question, self.picked).plain
 
     def on_mount(self) -> None:
         self.query_one("#body").focus()
