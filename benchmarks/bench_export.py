@@ -25,8 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from quizengine.bank.load import load_bank  # noqa: E402
 from quizengine.bank.model import Choice, Explanation, NumericAnswer, Question, Reference  # noqa: E402
-from quizengine.export.engine import ResultCache, load_bank  # noqa: E402
+from quizengine.export.engine import ResultCache  # noqa: E402
 from quizengine.export.exporter import (  # noqa: E402
     contents,
     output_files,

@@ -106,15 +106,16 @@ class Terminal:
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display)
 
-    def wait_for(self, text: str) -> None:
-        """Until ``text`` is on the screen; the screen in the failure otherwise."""
+    def wait_for(self, text: str, poll_ms: float = 25) -> None:
+        """Until ``text`` is on the screen (looking every ``poll_ms``); the screen in the
+        failure otherwise."""
         deadline = time.monotonic() + SCREEN_TIMEOUT_SECONDS
         while text not in self.text:
             if time.monotonic() > deadline:
                 raise AssertionError(
                     f"{text!r} never appeared; typed {self.typed}; the screen:\n{self.text}"
                 )
-            self.page.wait_for_timeout(25)  # lets Playwright deliver the frames
+            self.page.wait_for_timeout(poll_ms)  # lets Playwright deliver the frames
 
     def press(self, *keys: str) -> None:
         self.page.locator(".xterm-helper-textarea").focus()
@@ -132,3 +133,15 @@ class Terminal:
         self.page.mouse.click(
             box["x"] + (column + 0.5) * cell_width, box["y"] + (row + 0.5) * cell_height
         )
+
+
+def processes_running(text: str) -> list[int]:
+    """Process ids whose command line mentions ``text`` (Linux's /proc; elsewhere none)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:  # it ended while we looked
+            continue
+    return found

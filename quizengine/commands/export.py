@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from quizengine.commands.common import EXIT_FINDING, EXIT_OK, UsageError
+from quizengine.commands.common import (
+    EXIT_FINDING,
+    EXIT_OK,
+    UsageError,
+    add_bank_arguments,
+    load_selected_bank,
+)
 from quizengine.words import plural
 
 
@@ -21,9 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "format cannot express is named and left out; the others are written, exit 1. "
         "See docs/export.md.",
     )
-    parser.add_argument(
-        "paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: the bank)"
-    )
+    add_bank_arguments(parser)
     parser.add_argument(
         "--to", required=True, choices=("moodle", "gift", "qti21"), help="the format to write"
     )
@@ -44,14 +47,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="run the simulations missing from the cache first (default: only read the cache)",
     )
     parser.add_argument(
-        "--jobs", type=int, default=os.cpu_count() or 1, help="processes for --verify (cores)"
+        "--jobs", type=int, default=None, help="processes for --verify (default: the cores)"
     )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from quizengine.export.engine import ResultCache, load_bank
-    from quizengine.export.evidence import run_missing
+    from quizengine.export.engine import ResultCache
+    from quizengine.export.evidence import available_cores, run_missing
     from quizengine.export.exporter import (
         contents,
         output_files,
@@ -60,21 +63,18 @@ def run(args: argparse.Namespace) -> int:
         write_output,
     )
 
-    for path in args.paths:
-        if not path.exists():
-            raise UsageError(f"no such file or directory: {path}")
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1 (got {args.jobs})")
     if not 0 <= args.seed < 2**63:
         raise UsageError(f"--seed must be between 0 and 2**63-1 (got {args.seed})")
     if (problem := output_problem(args.output, args.to)) is not None:
         raise UsageError(problem)
-    bank = load_bank(args.paths or None)
+    bank = load_selected_bank(args)
     for diagnostic in bank.diagnostics:
         print(diagnostic, file=sys.stderr)
     cache = ResultCache()
     if args.verify:
-        ran = run_missing(bank.questions, cache, args.seed, args.jobs)
+        ran = run_missing(bank.questions, cache, args.seed, args.jobs or available_cores())
         print(f"ran {plural(ran, 'simulation')} missing from the cache", file=sys.stderr)
     items = contents(bank.questions, cache, args.seed)
     rendered, outcome = render_all(items, args.to)

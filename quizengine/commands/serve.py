@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizengine.commands.common import EXIT_OK, UsageError, add_bank_arguments, add_db_arguments
+from quizengine.safetext import shown
 
 if TYPE_CHECKING:
     from quizengine.bank.model import Bank
@@ -185,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
     command = app_command(sys.executable, args.paths, args.tag, db, shuffle=args.shuffle)
     url = browser_url(address, port)
     print(f"quizengine: serving the quiz at {url} (Ctrl+C to stop)", flush=True)
-    print(f"quizengine: answers go to {db.resolve()}", flush=True)
+    print(shown(f"quizengine: answers go to {db.resolve()}"), flush=True)
     if not loopback:
         print(
             f"quizengine: warning: listening on {address}, not only on this machine, and "

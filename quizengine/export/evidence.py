@@ -12,15 +12,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 from quizengine.export.engine import (
+    ExperimentError,
     ItemVerdict,
     Question,
     ResultCache,
     RunKey,
     SimLink,
+    available_cores,
     execute_runs,
     judge,
-    run_key,
+    resolve,
 )
+
+__all__ = ["Evidence", "available_cores", "needed_runs", "question_evidence", "run_missing"]
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,8 @@ class Evidence:
 
 
 def _key(link: SimLink, seed: int) -> RunKey | None:
-    from quizengine.lab.experiments import ExperimentError
-
     try:
-        return run_key(link.simulation, link.params, seed)
+        return resolve(link.simulation, link.params, seed)
     except ExperimentError:
         return None
 
@@ -48,8 +50,8 @@ def needed_runs(questions: Iterable[Question], seed: int) -> list[RunKey]:
     """The distinct runs the questions' keyed links need."""
     keys: dict[RunKey, None] = {}
     for question in questions:
-        for link in _keyed_links(question):
-            if link is not None and (key := _key(link, seed)) is not None:
+        for keyed in question.keyed_links():
+            if keyed.link is not None and (key := _key(keyed.link, seed)) is not None:
                 keys[key] = None
     return list(keys)
 
@@ -61,17 +63,11 @@ def run_missing(questions: list[Question], cache: ResultCache, seed: int, jobs: 
     return len(missing)
 
 
-def _keyed_links(question: Question) -> list[SimLink | None]:
-    if question.type == "numeric":
-        return [question.metric_link]
-    return [choice.claim for choice in question.choices]
-
-
 def question_evidence(question: Question, cache: ResultCache | None, seed: int) -> list[Evidence]:
     """One Evidence per choice (or one for a numeric answer), in order."""
     evidence: list[Evidence] = []
-    kind: Literal["claim", "metric"] = "metric" if question.type == "numeric" else "claim"
-    for index, link in enumerate(_keyed_links(question)):
+    for index, keyed in enumerate(question.keyed_links()):
+        link, kind = keyed.link, keyed.role
         if link is None:
             evidence.append(Evidence(None, kind, missing="no simulation link"))
             continue

@@ -21,6 +21,7 @@ from quizengine.export.content import QuestionContent, build_content
 from quizengine.export.credit import Inexpressible
 from quizengine.export.engine import Question, ResultCache
 from quizengine.export.evidence import question_evidence
+from quizengine.safetext import shown
 
 FORMATS: dict[str, ModuleType] = {"moodle": moodle, "gift": gift, "qti21": qti21}
 Format = Literal["moodle", "gift", "qti21"]
@@ -36,7 +37,8 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:1: {self.severity}: {self.message}"
+        # The path comes from the file system: shown with stand-ins, never raw, like Diagnostic.
+        return shown(f"{self.path}:{self.line}:1: {self.severity}: {self.message}")
 
 
 @dataclass

@@ -86,7 +86,6 @@ class Quiz:
     attempts: dict[int, Attempt] = field(default_factory=dict)
     shown_at: float = 0.0
     finished_at: float | None = None
-    session_id: int | None = None
     """The history session this run records into, if there is a history store."""
     kind: str = "quiz"
     """"quiz", "retry" or "review" (a review says so on screen)."""

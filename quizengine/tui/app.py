@@ -1,8 +1,9 @@
-"""The quizengine app: wires the screens together and keeps the quiz and the history in step.
+"""The quizengine app: wires the screens together and routes what the learner does.
 
 The screens announce what the learner did with messages (``BrowserScreen.Start``,
 ``Submitted``, ``Navigate``, ``OpenSimulation``, ``RetryWrong``... in ``messages``);
-the app changes screens, scores and records. Nothing here imports numpy or the simulations:
+the app changes screens and shows errors. The sitting (practice/sitting.py) owns the quiz and
+its session in the history: it scores and records. Nothing here imports numpy or the simulations:
 the simulation panel loads them inside its worker, so start-up stays quick.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
@@ -22,7 +22,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from quizengine.bank.model import Bank, Question
-from quizengine.practice.quiz import Attempt, Quiz, make_items
+from quizengine.practice.quiz import Quiz
+from quizengine.practice.sitting import Sitting, guarded, unfinished
 from quizengine.tui.messages import (
     BackToBank,
     Navigate,
@@ -36,7 +37,7 @@ from quizengine.tui.screens.browser import BrowserScreen, Standing
 from quizengine.tui.widgets.controls import screen_actions
 
 if TYPE_CHECKING:
-    from quizengine.history import HistoryStore, Session
+    from quizengine.history import HistoryError, HistoryStore, Session
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -91,9 +92,9 @@ class QuizApp(App[None]):
         self.shuffle = shuffle
         self.seed = seed
         self.clock = clock
-        self.quiz: Quiz | None = None
-        self.paused: Quiz | None = None
-        """A quiz left with Esc: the browser offers to resume it."""
+        self.sitting: Sitting | None = None
+        self.paused: Sitting | None = None
+        """A sitting left with Esc: the browser offers to resume it."""
         self.start_questions = list(start)
         self.start_kind = start_kind
 
@@ -158,23 +159,24 @@ class QuizApp(App[None]):
         }
         self.call_from_thread(self.browser.update_standings, standings, now)
 
+    @property
+    def quiz(self) -> Quiz | None:
+        """The quiz going on, if any (the sitting's)."""
+        return self.sitting.quiz if self.sitting is not None else None
+
     def _offer_resume(self) -> None:
         assert self.store is not None
-        session = self._history(self.store.unfinished_session)
-        if session is None:
+        offer = unfinished(self.store, self._by_id, self._report)
+        if offer is None:
             return
-        known = [qid for qid in session.question_ids if qid in self._by_id]
-        if not [qid for qid in session.remaining if qid in self._by_id]:
-            return  # the questions left were removed from the bank: nothing to resume
-        when = session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        answered = len(set(session.answered_ids) & set(known))
+        when = offer.session.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
         text = (
-            f"A quiz started {when} was left unfinished: {answered} of {len(known)} "
+            f"A quiz started {when} was left unfinished: {offer.answered} of {offer.planned} "
             "questions answered. Resume it?"
         )
         from quizengine.tui.dialogs.resume import ResumeScreen
 
-        self.push_screen(ResumeScreen(text), partial(self._resume_answered, session))
+        self.push_screen(ResumeScreen(text), partial(self._resume_answered, offer.session))
 
     def _resume_answered(self, session: Session, resume: bool | None) -> None:
         assert self.store is not None
@@ -191,37 +193,22 @@ class QuizApp(App[None]):
         if not resume:
             self._history(self.store.abandon_session, session.id)
             return
-        questions = [self._by_id[qid] for qid in session.question_ids if qid in self._by_id]
-        items = make_items(questions, shuffle=self.shuffle, seed=self.seed, keep_order=True)
-        quiz = Quiz(items, started_at=self._seconds(), kind=session.kind)
-        quiz.session_id = session.id
-        records = [r for r in self._history(self.store.answers) or [] if r.session_id == session.id]
-        positions = {item.question.id: i for i, item in enumerate(items)}
-        for record in records:  # a retried question keeps its latest answer
-            if (i := positions.get(record.question_id)) is not None:
-                response = items[i].shown_response(record.picked, record.value)
-                quiz.attempts[i] = Attempt(
-                    response, record.score, record.seconds, record.id, record.rating
-                )
-        # Count the time already spent, so the summary's total covers the whole sitting.
-        quiz.started_at -= sum(a.seconds for a in quiz.attempts.values())
-        quiz.show(quiz.next_unanswered() or 0, self._seconds())
-        self.quiz = quiz
+        self.sitting = Sitting.resume(
+            session,
+            self._by_id,
+            store=self.store,
+            shuffle=self.shuffle,
+            seed=self.seed,
+            now=self._seconds(),
+            report=self._report,
+        )
         self._show_quiz_screen()
 
     def on_unmount(self) -> None:
         """Quitting mid-quiz lets go of its session, so the next start offers to resume it."""
-        for quiz in (self.quiz, self.paused):
-            self._release(quiz)
-
-    def _release(self, quiz: Quiz | None) -> None:
-        if (
-            self.store is not None
-            and quiz is not None
-            and quiz.session_id is not None
-            and quiz.finished_at is None
-        ):
-            self._history(self.store.release_session, quiz.session_id)
+        for sitting in (self.sitting, self.paused):
+            if sitting is not None:
+                sitting.release()
 
     @property
     def _by_id(self) -> dict[str, Question]:
@@ -233,12 +220,15 @@ class QuizApp(App[None]):
         self.start_quiz(message.questions, kind=message.kind)
 
     def start_quiz(self, questions: Sequence[Question], kind: str = "quiz") -> None:
-        items = make_items(questions, shuffle=self.shuffle, seed=self.seed)
-        quiz = Quiz(items, started_at=self._seconds(), kind=kind)
-        if self.store is not None:
-            session = self._history(self.store.start_session, [i.question.id for i in items], kind)
-            quiz.session_id = session.id if session is not None else None
-        self.quiz = quiz
+        self.sitting = Sitting.start(
+            questions,
+            store=self.store,
+            kind=kind,
+            shuffle=self.shuffle,
+            seed=self.seed,
+            now=self._seconds(),
+            report=self._report,
+        )
         self._show_quiz_screen()
 
     def _show_quiz_screen(self) -> None:
@@ -256,52 +246,26 @@ class QuizApp(App[None]):
 
     @on(BrowserScreen.Resume)
     def resume_paused(self) -> None:
-        """Back to the quiz left with Esc, on the question it was left at."""
+        """Back to the sitting left with Esc, on the question it was left at."""
         if self.paused is None:
             return
-        self.quiz, self.paused = self.paused, None
-        self.quiz.resume(self._seconds())
+        self.sitting, self.paused = self.paused, None
+        self.sitting.resume_after_pause(self._seconds())
         self.browser.paused = None
         self._show_quiz_screen()
 
     @on(Submitted)
     def _submitted(self, message: Submitted) -> None:
-        quiz = self.quiz
-        if quiz is None or quiz.index != message.index or quiz.attempt is not None:
-            return  # a second submit of the same answer (two Enters in one moment): once only
-        attempt = quiz.submit(message.response, self._seconds())
-        if self.store is not None and quiz.session_id is not None:
-            answer = (
-                float(attempt.response)
-                if isinstance(attempt.response, float)
-                else quiz.picked_in_file_order(attempt)
-            )
-            record = self._history(
-                self.store.record_answer,
-                quiz.session_id,
-                quiz.item.original,
-                answer,
-                attempt.score,
-                attempt.seconds,
-            )
-            if record is not None:  # the feedback's rating keys need the record to overrule
-                quiz.attempts[quiz.index] = replace(attempt, answer_id=record.id)
-        self._show_quiz_screen()
+        # A second submit of the same answer (two Enters in one moment) is dropped there.
+        if self.sitting is not None and self.sitting.submit(
+            message.response, self._seconds(), index=message.index
+        ):
+            self._show_quiz_screen()
 
     @on(Rate)
     def _rate(self, message: Rate) -> None:
-        quiz = self.quiz
-        attempt = quiz.attempts.get(message.index) if quiz is not None else None
-        if quiz is None or attempt is None or attempt.answer_id is None or self.store is None:
+        if self.sitting is None or not self.sitting.rate(message.index, message.rating):
             return
-        from quizengine.history import HistoryError
-
-        try:
-            self.store.rate_answer(attempt.answer_id, message.rating)
-        except HistoryError as error:
-            self.notify(str(error), title="History", severity="error", timeout=10)
-            return
-        quiz.attempts[message.index] = replace(attempt, rating=message.rating)
         from quizengine.tui.screens.feedback import FeedbackScreen  # loaded: it sent Rate
 
         if isinstance(self.screen, FeedbackScreen):
@@ -339,15 +303,12 @@ class QuizApp(App[None]):
         self.push_screen(ConfirmEndScreen(unanswered), chosen)
 
     def _finish(self) -> None:
-        quiz = self.quiz
-        assert quiz is not None
+        assert self.sitting is not None
         now = self._seconds()
-        quiz.finish(now)
-        if self.store is not None and quiz.session_id is not None:
-            self._history(self.store.finish_session, quiz.session_id)
+        self.sitting.finish(now)
         from quizengine.tui.screens.summary import SummaryScreen
 
-        self.switch_screen(SummaryScreen(quiz, now))
+        self.switch_screen(SummaryScreen(self.sitting.quiz, now))
 
     @on(RetryWrong)
     def _retry(self) -> None:
@@ -364,15 +325,16 @@ class QuizApp(App[None]):
 
     @on(BackToBank)
     def _back(self, message: BackToBank) -> None:
-        if message.paused and self.quiz is not None and self.quiz.finished_at is None:
-            if self.paused is not None and self.paused is not self.quiz:
-                self._release(self.paused)  # one quiz kept at a time; the history keeps the other
-            self.paused = self.quiz
-            self.paused.pause(self._seconds())
-        self.quiz = None
+        sitting = self.sitting
+        if message.paused and sitting is not None and sitting.quiz.finished_at is None:
+            if self.paused is not None and self.paused is not sitting:
+                self.paused.release()  # one sitting kept at a time; the history keeps the other
+            self.paused = sitting
+            sitting.pause(self._seconds())
+        self.sitting = None
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.browser.paused = self.paused
+        self.browser.paused = self.paused.quiz if self.paused is not None else None
         if self.store is not None:
             self.refresh_standings()
 
@@ -385,15 +347,12 @@ class QuizApp(App[None]):
     def _history(self, method: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R | None:
         """Call the history store; a failure (e.g. the disk is full) is shown, never a crash:
         the quiz goes on without it."""
-        from quizengine.history import HistoryError
+        return guarded(self._report, method, *args, **kwargs)
 
-        try:
-            return method(*args, **kwargs)
-        except HistoryError as error:
-            from quizengine.safetext import shown  # the message names the file
+    def _report(self, error: HistoryError) -> None:
+        from quizengine.safetext import shown  # the message names the file
 
-            self.notify(shown(str(error)), title="History", severity="error", timeout=10)
-            return None
+        self.notify(shown(str(error)), title="History", severity="error", timeout=10)
 
     # -- keys everywhere ---------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import signal
 import socket
 import weakref
@@ -36,6 +37,9 @@ log = logging.getLogger("quizengine.web")
 # Host names that always mean this machine. Any other name reaching a loopback-bound server,
 # with no proxy in between, came from a page whose name was re-pointed at 127.0.0.1.
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+# A Host header as browsers send it: a name or an address, maybe a port. Anything else is not
+# put into the page (it would be markup from whoever sent it).
+HOST_HEADER = re.compile(r"[A-Za-z0-9._-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 # Seconds Ctrl+C waits for sessions to end before their handlers are cancelled.
 SHUTDOWN_SECONDS = 5.0
 
@@ -74,6 +78,15 @@ def websocket_refusal(headers: Mapping[str, str], *, loopback: bool) -> str | No
     if loopback and name not in LOOPBACK_NAMES and "X-Forwarded-For" not in headers:
         return f"host name {name!r} does not name this machine"
     return None
+
+
+class QuizSession(AppService):
+    """One tab's app process. When it ends on its own (it could not start, or crashed), the
+    tab's websocket is closed too, so the page says *Session ended* instead of waiting."""
+
+    async def run(self) -> None:
+        await super().run()  # until the process's output ends; its stderr went to the log
+        await self.remote_close()
 
 
 class QuizServer(Server):
@@ -118,6 +131,8 @@ class QuizServer(Server):
 
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
+        if not HOST_HEADER.fullmatch(request.host):
+            raise web.HTTPBadRequest(text="quizengine: not a host name in the Host header\n")
         base = public_url(request.headers, request.host, request.scheme)
         router = request.app.router
         return {
@@ -136,7 +151,7 @@ class QuizServer(Server):
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
         self.sessions.add(websocket)
-        service = AppService(
+        service = QuizSession(
             self.command,
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
@@ -153,6 +168,9 @@ class QuizServer(Server):
             await websocket.close()
         except OSError as error:  # e.g. the shell could not start the app
             log.error("a quiz session could not start: %s", error)
+        except (ValueError, TypeError, LookupError, AssertionError) as error:
+            # textual-serve's message loop takes the page's messages as well-formed JSON lists.
+            log.warning("closed a quiz session that sent a malformed message: %r", error)
         finally:
             await service.stop()  # the app quits, as when a terminal closes
         return websocket

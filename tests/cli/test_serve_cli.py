@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
+import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from serve_support import ROOT, serving
 
 from quizengine.cli import main
 from quizengine.commands.serve import app_command, browser_url, is_loopback
-from quizengine.tui.web import public_url, websocket_refusal, websocket_url
+from quizengine.tui.web import HOST_HEADER, public_url, websocket_refusal, websocket_url
 
 SLOPE = ROOT / "tests" / "data" / "tui_bank" / "1-sigmoid-slope.md"
 
@@ -140,6 +143,47 @@ def test_a_page_from_another_site_cannot_open_a_session(tmp_path: Path) -> None:
     assert "refused a quiz session: origin 'http://evil.example'" in server.process.stderr.read()
 
 
+def test_a_malformed_message_closes_that_session_with_one_line(tmp_path: Path) -> None:
+    async def send_garbage(url: str) -> None:
+        async with aiohttp.ClientSession() as client, client.ws_connect(url) as websocket:
+            await websocket.send_str("this is not JSON")
+            async for _ in websocket:  # until the server closes it
+                pass
+
+    with serving([str(SLOPE), "--db", str(tmp_path / "h.sqlite3")]) as server:
+        ws = server.url.replace("http://", "ws://") + "ws"
+        asyncio.run(asyncio.wait_for(send_garbage(ws), timeout=30))
+        bad_host = urllib.request.Request(server.url, headers={"Host": 'x"><script>'})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(bad_host, timeout=30)
+    assert refused.value.code == 400
+    assert server.process.stderr is not None
+    log = server.process.stderr.read()
+    assert "closed a quiz session that sent a malformed message" in log
+    assert "Traceback" not in log
+
+
+def test_a_tab_whose_app_cannot_start_is_told_the_session_ended(tmp_path: Path) -> None:
+    bank = tmp_path / "bank"
+    bank.mkdir()
+    (bank / "q.md").write_bytes(SLOPE.read_bytes())
+
+    async def session_length(url: str) -> float:
+        async with aiohttp.ClientSession() as client, client.ws_connect(url) as websocket:
+            started = time.monotonic()
+            async for _ in websocket:  # until the server closes it
+                pass
+            return time.monotonic() - started
+
+    with serving([str(bank), "--db", str(tmp_path / "h.sqlite3")]) as server:
+        shutil.rmtree(bank)  # after the checks at start-up: each tab's app now fails
+        ws = server.url.replace("http://", "ws://") + "ws"
+        seconds = asyncio.run(asyncio.wait_for(session_length(ws), timeout=30))
+    assert seconds < 30
+    assert server.process.stdout is not None
+    assert "no such file or directory" in server.process.stdout.read()  # the app's error
+
+
 # -- the pure parts ------------------------------------------------------------------------
 def test_each_tab_runs_take_on_the_same_bank_and_history_by_absolute_paths(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -219,3 +263,19 @@ def test_who_may_open_a_session(headers: dict[str, str], loopback: bool, refused
         assert refusal is None
     else:
         assert refusal is not None and refusal.startswith(refused)
+
+
+@pytest.mark.parametrize(
+    ("host", "plausible"),
+    [
+        ("127.0.0.1:8000", True),
+        ("localhost", True),
+        ("[::1]:8000", True),
+        ("quiz.example.org", True),
+        ('x"><script>', False),
+        ("a b", False),
+        ("", False),
+    ],
+)
+def test_which_host_headers_go_into_the_page(host: str, plausible: bool) -> None:
+    assert bool(HOST_HEADER.fullmatch(host)) is plausible

@@ -157,6 +157,14 @@ def test_a_question_the_format_cannot_express_is_named_and_the_rest_exported(
     assert code == 0, err  # QTI's mapping expresses 1/11 exactly
 
 
+def test_tag_selects_the_questions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bank = write_bank(tmp_path / "bank", MULTIPLE, NUMERIC)
+    out = tmp_path / "out.xml"
+    code, err = export(capsys, str(bank), "--tag", "toy", "--to", "moodle", "-o", str(out))
+    assert code == 0 and "wrote 1 question" in err
+    assert [q["idnumber"] for q in read_moodle(out.read_bytes())] == ["toy-signs"]
+
+
 def test_a_broken_file_is_reported_and_the_others_exported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -246,6 +246,6 @@ async def test_sigkill_of_the_real_tui_then_the_next_start_offers_to_resume(
             assert isinstance(app.screen, ResumeScreen)
             await pilot.press("y")
             await pilot.pause()
-            assert app.quiz is not None and app.quiz.session_id == session.id
+            assert app.sitting is not None and app.sitting.session_id == session.id
             assert app.quiz.question.id == "sigmoid-slope"
             assert len(app.quiz.attempts) == 2

@@ -3,12 +3,24 @@ Playwright, the screen read from the websocket's frames (see ``serve_support``).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from serve_support import BROWSER_REQUIRED, CHROMIUM, NO_CHROMIUM, Terminal, serving
+from serve_support import (
+    BROWSER_REQUIRED,
+    CHROMIUM,
+    NO_CHROMIUM,
+    ROOT,
+    Terminal,
+    processes_running,
+    serving,
+)
 
 from quizengine.history import HistoryStore
 
@@ -72,6 +84,7 @@ def test_a_tab_answers_the_first_question_and_the_history_keeps_it(
         assert tab.opened_urls == [REFERENCE]
     assert server.process.returncode == 0
     assert "Traceback" not in server.process.stderr.read()
+    assert processes_running(str(db)) == []  # Ctrl+C ended the tab's app process too
     with HistoryStore.open(db) as store:
         [answer] = store.answers()
         [session] = store.sessions()
@@ -99,6 +112,37 @@ def test_two_tabs_at_once_each_record_their_answer(context: BrowserContext, tmp_
     assert len(sessions) == 2 and {a.session_id for a in answers} == {s.id for s in sessions}
 
 
+def test_a_quiz_left_in_a_closed_tab_is_resumed_in_a_new_one(
+    context: BrowserContext, tmp_path: Path
+) -> None:
+    db = tmp_path / "history.sqlite3"
+    with serving([str(SLOPE), str(BANK / "3-sigmoid-max.md"), "--db", str(db)]) as server:
+        first = Terminal(context.new_page(), server.url)
+        first.wait_for("2 of 2 questions shown")
+        first.press("Enter")
+        first.wait_for("Question 1 of 2")
+        first.press("2", "Enter")
+        first.wait_for("Correct · score 1 of 1")
+        first.page.close()  # its app process ends, and with it its hold on the quiz
+        deadline = time.monotonic() + 30
+        while len(processes_running(str(db))) > 1:  # the server alone mentions the history
+            assert time.monotonic() < deadline, "the closed tab's app process did not end"
+            time.sleep(0.05)
+        second = Terminal(context.new_page(), server.url)
+        second.wait_for("Resume it?")
+        second.press("y")
+        second.wait_for("Question 2 of 2")
+        second.press("0", ".", "2", "5", "Enter")
+        second.wait_for("Correct")
+    with HistoryStore.open(db) as store:
+        answers = store.answers()
+        [session] = store.sessions()
+    assert [(a.question_id, a.session_id) for a in answers] == [
+        ("sigmoid-slope", session.id),
+        ("sigmoid-max", session.id),
+    ]
+
+
 def test_the_simulation_panel_runs_in_the_browser(context: BrowserContext, tmp_path: Path) -> None:
     with serving([str(REMEDIES), "--db", str(tmp_path / "history.sqlite3")]) as server:
         tab = Terminal(context.new_page(), server.url)
@@ -111,3 +155,22 @@ def test_the_simulation_panel_runs_in_the_browser(context: BrowserContext, tmp_p
         tab.wait_for("activation=sigmoid vs activation=relu")
         tab.press("t", "t")  # Plot, Metrics, Claims
         tab.wait_for("with activation=relu: ✗ fails")
+
+
+def test_the_serve_benchmark_runs_to_the_first_question_in_both() -> None:
+    """A smoke run of benchmarks/bench_serve.py: no figure is asserted, only that both the
+    terminal and the browser reach their first question as it expects."""
+    if CHROMIUM is None and not BROWSER_REQUIRED:
+        pytest.skip(NO_CHROMIUM)
+    done = subprocess.run(
+        [sys.executable, "benchmarks/bench_serve.py", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    for label in ("terminal: quizengine take", "browser: quizengine serve", "x the terminal"):
+        assert label in done.stdout
