@@ -193,9 +193,9 @@ def cases() -> list[Case]:
         ),
         text_case(
             "brackets-before-link.md",
-            question("w", c=f"- [x] 0.25 [claim]=>- [x] 0.25 {'[' * 9_000}[claim]"),
+            question("w", c=f"- [x] 0.25 [claim]=>- [x] 0.25 {'[' * 5_000}[claim]"),
             None,
-            kept=("[" * 9_000,),
+            kept=("[" * 5_000,),
         ),
         text_case(
             "many-choices.md",

@@ -42,9 +42,9 @@ from quizengine.safetext import unsafe_characters
 # Limits checked before markdown-it sees a file. markdown-it-py costs ~10 us per line and up to
 # ~25 us per inline-markup character ('[' that opens no link is the worst): these bounds keep
 # any file under 2 s (benchmarks/bench_hostile_parse.py) and are far above a real question's
-# (the bundled ones: < 8 KB, < 80 lines, < 200 markup characters).
-MAX_LINES = 10_000
-MAX_MARKUP_CHARACTERS = 10_000
+# (the bundled ones: < 5 KB, < 70 lines, < 70 markup characters).
+MAX_LINES = 6_000
+MAX_MARKUP_CHARACTERS = 6_000
 _MARKUP_CHARACTERS = "[!*_~`<&\\|"
 MAX_NESTING = 32
 """markdown-it drops block content nested deeper than its maxNesting: refuse it before that."""
