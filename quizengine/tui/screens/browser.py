@@ -34,14 +34,14 @@ class Standing:
 
 
 DIFFICULTIES = frozenset(get_args(Difficulty))
-WORD = re.compile(r"[^\W_]+")
+WORD = r"[^\W_]+"  # compiled on the first filter, not at start-up
 
 
 def words_of(question: Question) -> set[str]:
     """The words a filter can match: of the title, id, topic and tags (``learning-rate`` gives
     ``learning`` and ``rate``), lowercase."""
     text = " ".join([question.title, question.id, question.topic or "", *question.tags])
-    return set(WORD.findall(text.lower()))
+    return set(re.findall(WORD, text.lower()))
 
 
 def matches(question: Question, query: str) -> bool:
@@ -50,7 +50,7 @@ def matches(question: Question, query: str) -> bool:
     start of a word of the title, id, topic or tags (``relu`` finds "ReLU's", ``hard`` does not
     find "hardware")."""
     tags = [tag.lower() for tag in question.tags]
-    words = words_of(question)
+    words: set[str] | None = None  # found on the first plain word (none at start-up)
     for word in query.lower().split():
         if word.startswith("#"):
             if not any(tag.startswith(word[1:]) for tag in tags):
@@ -58,8 +58,10 @@ def matches(question: Question, query: str) -> bool:
         elif word in DIFFICULTIES:
             if question.difficulty != word:
                 return False
-        elif not any(w.startswith(part) for part in WORD.findall(word) for w in words):
-            return False
+        else:
+            words = words_of(question) if words is None else words
+            if not any(w.startswith(part) for part in re.findall(WORD, word) for w in words):
+                return False
     return True
 
 
