@@ -4,8 +4,8 @@ For each format (Moodle XML, GIFT, QTI 2.1 zip) the whole export is measured in-
 building each question's HTML and feedback, rendering the format, and writing the output to a
 temporary folder. Baseline measured in the same run: rendering the same questions' Markdown to
 HTML alone (the floor every format pays); each format is reported as a ratio to it.
-Times are the median of --runs runs; peak memory is tracemalloc's peak in a separate run (so
-tracing does not slow the timed ones).
+Times are the median of --runs interleaved rounds; peak memory is tracemalloc's peak in a
+separate run (so tracing does not slow the timed ones).
 
     python benchmarks/bench_export.py [--questions 10000] [--runs 3]
 """
@@ -97,13 +97,10 @@ def export(questions: list[Question], to: str, cache: ResultCache | None, out: P
     write_output(output_files(rendered, to), out / OUTPUT[to])  # type: ignore[arg-type]
 
 
-def median_seconds(job: Callable[[], None], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        job()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def seconds(job: Callable[[], None]) -> float:
+    started = time.perf_counter()
+    job()
+    return time.perf_counter() - started
 
 
 def peak_mib(job: Callable[[], None]) -> float:
@@ -117,21 +114,29 @@ def peak_mib(job: Callable[[], None]) -> float:
 
 def report(name: str, questions: list[Question], cache: ResultCache | None, runs: int) -> None:
     print(f"\n{name}: {len(questions)} questions (median of {runs} runs)")
-    with tempfile.TemporaryDirectory() as tmp:  # warm-up: imports and parser set-up, untimed
-        for to in OUTPUT:
-            export(questions[:5], to, cache, Path(tmp))
-    base = median_seconds(lambda: markdown_only(questions), runs)
-    base_peak = peak_mib(lambda: markdown_only(questions))
-    print(f"  {'baseline: Markdown to HTML only':34} {base:8.3f} s  {base_peak:8.1f} MiB peak")
     with tempfile.TemporaryDirectory() as tmp:
-        for to in ("moodle", "gift", "qti21"):
-            seconds = median_seconds(lambda to=to: export(questions, to, cache, Path(tmp)), runs)
-            peak = peak_mib(lambda to=to: export(questions, to, cache, Path(tmp)))
-            size = (Path(tmp) / OUTPUT[to]).stat().st_size
-            per = seconds / len(questions) * 1e3
+        folder = Path(tmp)
+        jobs: dict[str, Callable[[], None]] = {"baseline": lambda: markdown_only(questions)}
+        for to in OUTPUT:
+            jobs[to] = lambda to=to: export(questions, to, cache, folder)
+            export(questions[:5], to, cache, folder)  # warm-up: imports, parser set-up
+        # Interleaved: each round times the baseline and every format, so a change in the
+        # machine's load between rounds touches them alike.
+        times: dict[str, list[float]] = {label: [] for label in jobs}
+        for _ in range(runs):
+            for label, job in jobs.items():
+                times[label].append(seconds(job))
+        median = {label: statistics.median(values) for label, values in times.items()}
+        base = median["baseline"]
+        base_peak = peak_mib(jobs["baseline"])
+        print(f"  {'baseline: Markdown to HTML only':34} {base:8.3f} s  {base_peak:8.1f} MiB peak")
+        for to in OUTPUT:
+            peak = peak_mib(jobs[to])
+            size = (folder / OUTPUT[to]).stat().st_size
+            per = median[to] / len(questions) * 1e3
             print(
-                f"  {to + ' export':34} {seconds:8.3f} s  {peak:8.1f} MiB peak  "
-                f"{per:6.2f} ms/question  {seconds / base:5.1f}x baseline  "
+                f"  {to + ' export':34} {median[to]:8.3f} s  {peak:8.1f} MiB peak  "
+                f"{per:6.2f} ms/question  {median[to] / base:5.1f}x baseline  "
                 f"output {size / 2**20:.2f} MiB"
             )
 

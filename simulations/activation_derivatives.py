@@ -67,6 +67,8 @@ def run(params: ActivationDerivativesParams, seed: int) -> Result:
         # Both tails, from one standard deviation out to ten.
         tail = p.input_std * np.linspace(1.0, 10.0, TAIL_POINTS)
         tail_max = float(np.max(np.abs(act.derivative(np.concatenate([-tail, tail])))))
+        # Far out on the negative side: does a slope remain (leaky ReLU) or vanish (ELU, ...)?
+        negative_tail_min = float(np.min(np.abs(act.derivative(-tail))))
         inputs = make_rng(seed).standard_normal(p.samples) * p.input_std
         saturated = float(np.mean(np.abs(act.derivative(inputs)) < SATURATED_BELOW))
         plot_x = np.linspace(-GRID_HALF_WIDTH, GRID_HALF_WIDTH, 2 * PLOT_POINTS_PER_SIDE + 1)
@@ -83,6 +85,7 @@ def run(params: ActivationDerivativesParams, seed: int) -> Result:
         "min_derivative_positive": min_positive,
         "saturated_fraction": saturated,
         "tail_max_derivative": tail_max,
+        "negative_tail_min_derivative": negative_tail_min,
     }
     name = p.activation
     on_grid = "on a grid of step 1e-4 over [-10, 10] that contains 0"
@@ -159,8 +162,16 @@ EXPERIMENT = Experiment(
         "saturated_fraction": f"fraction of x ~ N(0, input_std^2) with |phi'(x)| < "
         f"{SATURATED_BELOW:g}",
         "tail_max_derivative": "largest |phi'(x)| for input_std <= |x| <= 10 input_std",
+        "negative_tail_min_derivative": "smallest |phi'(x)| for -10 input_std <= x <= -input_std: "
+        "the slope left for very negative inputs",
     },
     main_series=("derivative",),
     log_scale=False,
     comparison={"activation": "relu"},
+    conditions={
+        # exact properties of one function: nothing to vary but what a link names
+        "activation": ("sigmoid",),
+        "input_std": ("5",),
+        "samples": ("1000000",),
+    },
 )

@@ -75,3 +75,7 @@ class Experiment:
     """What a second run is compared against by default (the TUI's simulation panel): the
     parameters worth switching, in order of preference, each with the value to switch to,
     usually the remedy the questions are about."""
+    conditions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Parameter -> the values (as a link writes them) over which a statement that does not
+    name the parameter should still hold; ``verify`` samples them. A single value (the
+    default) says the parameter is part of the scenario: held there unless a link names it."""

@@ -264,4 +264,18 @@ EXPERIMENT = Experiment(
     main_series=("dead_fraction_per_layer",),
     log_scale=False,
     comparison={"activation": "relu", "init": "he"},
+    conditions={
+        "depth": ("2", "4", "8"),
+        "width": ("32", "64", "96"),
+        "inputs": ("8", "16", "32"),
+        "batch": ("64", "128", "256"),
+        # the scenario: held at the default unless a link names it
+        "activation": ("relu",),
+        "init": ("he",),
+        "seeds": ("8",),
+        "optimizer": ("adam",),
+        "lr": ("0.03",),
+        "baseline_lr": ("0.001",),
+        "steps": ("100",),
+    },
 )

@@ -276,4 +276,16 @@ EXPERIMENT = Experiment(
     main_series=("activation_grad_norm", "weight_grad_norm"),
     log_scale=True,
     comparison={"activation": "relu", "init": "he"},
+    conditions={
+        "depth": ("20", "30", "50"),
+        "width": ("64", "128", "192"),
+        "batch": ("32", "64", "128"),
+        # the scenario: held at the default unless a link names it
+        "seeds": ("8",),
+        "activation": ("relu",),
+        "init": ("large",),
+        "clip": ("1",),
+        "lr": ("0.01",),
+        "steps": ("3",),
+    },
 )

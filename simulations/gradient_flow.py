@@ -7,11 +7,19 @@ to one output, initialized like the hidden layers; loss MSE against targets ~ N(
 (``loss=sum``) the mean of the outputs. One forward and one backward pass per network,
 ``seeds`` independent networks batched together, every summary the median over them.
 
-Two per-layer series: ``activation_grad_norm`` = ||dL/da_l|| (the backpropagated signal)
-and ``weight_grad_norm`` = ||dL/dW_l||. They can disagree: with too-small weights the
-activations shrink forward while the signal shrinks backward, so the weight gradients can
-stay level while the backpropagated signal vanishes. The claims use the backpropagated
-signal.
+Four per-layer quantities, each also reported as a first/last ratio (median over networks):
+
+- ``activation_grad_norm`` = ||dL/da_l||, the backpropagated signal (ratio ``grad_ratio``);
+- ``weight_grad_norm`` = ||dL/dW_l|| = ||a_{l-1}^T dL/dh_l||, the weight gradient
+  (``weight_grad_ratio``);
+- ``activation_rms`` = sqrt(mean(a_l^2)), the forward signal (``forward_ratio``);
+- ``relative_update`` = ||dL/dW_l|| / ||W_l||, how far one gradient step moves the layer
+  relative to its size (``update_ratio``).
+
+They can disagree: with too-small weights the activations shrink forward while the signal
+shrinks backward, so the weight gradients can stay level while the backpropagated signal
+vanishes. The named claims (vanishes, explodes, stable, no-vanishing) use the backpropagated
+signal and say so; a claim written as a metric expression names its quantity itself.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ from simulations.nn import make_rng
 from simulations.nn.activations import ActivationName
 from simulations.nn.init import DESCRIPTIONS, InitName
 from simulations.nn.losses import mean_output, mse
-from simulations.nn.mlp import MLP, build_mlp
+from simulations.nn.mlp import MLP, build_mlp, seed_norms
 
 # Work and memory budgets: one run touches about depth*seeds*batch*width activation
 # entries (several cached per layer) and does about 6*depth*seeds*batch*width^2 flops.
@@ -53,8 +61,8 @@ class GradientFlowParams(Params):
     40,000,000 (memory); depth*seeds*batch*width*width <= 12,000,000,000 (run time)."""
 
     depth: int = Field(30, ge=2, le=500, description="hidden layers")
-    width: int = Field(256, ge=2, le=2048, description="units per hidden layer (and inputs)")
-    batch: int = Field(256, ge=2, le=4096, description="examples per batch")
+    width: int = Field(128, ge=2, le=2048, description="units per hidden layer (and inputs)")
+    batch: int = Field(128, ge=2, le=4096, description="examples per batch")
     seeds: int = Field(8, ge=1, le=64, description="independent networks; summaries are medians")
     activation: ActivationName = Field("sigmoid", description="hidden-layer nonlinearity")
     init: InitName = Field("xavier", description="weight initializer, hidden layers and readout")
@@ -156,6 +164,33 @@ def overflow_note(act_norms: NDArray[np.float64], w_norms: NDArray[np.float64]) 
     )
 
 
+def forward_rms(mlp: MLP) -> NDArray[np.float64]:
+    """(S, depth): per network, the RMS of each hidden layer's output a_l over batch and units.
+
+    a_l is what the next layer (or the readout) received as input in the forward pass.
+    """
+    outputs = [layer.last_input for layer in [*mlp.dense[1:], mlp.readout]]
+    rms = []
+    for a in outputs:
+        assert a is not None
+        rms.append(seed_norms(a) / np.sqrt(a.shape[1] * a.shape[2]))
+    return np.stack(rms, axis=1)
+
+
+def relative_updates(mlp: MLP, w_norms: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(S, depth): ||dL/dW_l|| / ||W_l|| per network and hidden layer."""
+    sizes = np.stack([seed_norms(layer.weight) for layer in mlp.dense], axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return w_norms / sizes
+
+
+def grad_decades(ratio: float) -> float:
+    """|log10(ratio)|: how many orders of magnitude the first layer is off the last, either
+    way (inf when the ratio is 0 or inf)."""
+    with np.errstate(divide="ignore"):
+        return float(abs(np.log10(ratio))) if ratio == ratio else float("nan")
+
+
 def build_network(
     seed: int,
     *,
@@ -215,18 +250,33 @@ def run(params: GradientFlowParams, seed: int) -> Result:
     act_norms = mlp.hidden_grad_norms
     assert act_norms is not None
     saturation = saturated_fractions(mlp)
+    rms = forward_rms(mlp)
+    updates = relative_updates(mlp, w_norms)
 
     ratios = seed_ratios(act_norms[:, 0], act_norms[:, -1])
     w_ratios = seed_ratios(w_norms[:, 0], w_norms[:, -1])
+    forward_ratios = seed_ratios(rms[:, 0], rms[:, -1])
+    update_ratios = seed_ratios(updates[:, 0], updates[:, -1])
     grad_ratio = float(np.median(ratios))
+    weight_grad_ratio = float(np.median(w_ratios))
     finite = bool(np.all(np.isfinite(act_norms)) and np.all(np.isfinite(w_norms)))
     nonfinite_seeds = int((~np.isfinite(act_norms) | ~np.isfinite(w_norms)).any(axis=1).sum())
     with np.errstate(all="ignore"):
         metrics = {
             "grad_ratio": grad_ratio,
-            "weight_grad_ratio": float(np.median(w_ratios)),
+            "weight_grad_ratio": weight_grad_ratio,
+            "forward_ratio": float(np.median(forward_ratios)),
+            "update_ratio": float(np.median(update_ratios)),
+            "grad_decades": grad_decades(grad_ratio),
+            "weight_grad_decades": grad_decades(weight_grad_ratio),
             "first_grad_norm": float(np.median(act_norms[:, 0])),
             "last_grad_norm": float(np.median(act_norms[:, -1])),
+            "first_weight_grad_norm": float(np.median(w_norms[:, 0])),
+            "last_weight_grad_norm": float(np.median(w_norms[:, -1])),
+            "first_activation_rms": float(np.median(rms[:, 0])),
+            "last_activation_rms": float(np.median(rms[:, -1])),
+            "first_relative_update": float(np.median(updates[:, 0])),
+            "last_relative_update": float(np.median(updates[:, -1])),
             "per_layer_factor": float(grad_ratio ** (1.0 / (p.depth - 1))),
             "saturated_fraction": float(np.median(saturation)),
             "nonfinite_seeds": float(nonfinite_seeds),
@@ -235,6 +285,8 @@ def run(params: GradientFlowParams, seed: int) -> Result:
     series = {
         "weight_grad_norm": np.median(w_norms, axis=0).tolist(),
         "activation_grad_norm": np.median(act_norms, axis=0).tolist(),
+        "activation_rms": np.median(rms, axis=0).tolist(),
+        "relative_update": np.median(updates, axis=0).tolist(),
     }
     evidence = {
         "grad_ratio": grad_ratio,
@@ -308,10 +360,28 @@ EXPERIMENT = Experiment(
         "no-vanishing": f"first/last ratio >= {KEPT_LOW:g}",
     },
     metrics={
-        "grad_ratio": "median over networks of ||dL/da_1|| / ||dL/da_L||",
-        "weight_grad_ratio": "median of ||dL/dW_1|| / ||dL/dW_L||",
-        "first_grad_norm": "median ||dL/da_1|| (first hidden layer)",
-        "last_grad_norm": "median ||dL/da_L|| (last hidden layer)",
+        "grad_ratio": "the first/last ratio of the backpropagated signal ||dL/da_1|| / "
+        "||dL/da_L|| (median over networks)",
+        "weight_grad_ratio": "the first/last ratio of the weight gradients ||dL/dW_1|| / "
+        "||dL/dW_L|| (median over networks)",
+        "forward_ratio": "the first/last ratio of the forward signal, the activations' RMS "
+        "(median over networks)",
+        "update_ratio": "the first/last ratio of the relative update ||dL/dW_l|| / ||W_l|| "
+        "(median over networks)",
+        "grad_decades": "how many orders of magnitude the backpropagated signal at the first "
+        "layer is off that at the last, either way: |log10(grad_ratio)|",
+        "weight_grad_decades": "how many orders of magnitude the first layer's weight gradient "
+        "is off the last layer's, either way: |log10(weight_grad_ratio)|",
+        "first_grad_norm": "the backpropagated signal ||dL/da_1|| at the first hidden layer "
+        "(median)",
+        "last_grad_norm": "the backpropagated signal ||dL/da_L|| at the last hidden layer (median)",
+        "first_weight_grad_norm": "the first hidden layer's weight gradient ||dL/dW_1|| (median)",
+        "last_weight_grad_norm": "the last hidden layer's weight gradient ||dL/dW_L|| (median)",
+        "first_activation_rms": "the RMS of the first hidden layer's activations (median)",
+        "last_activation_rms": "the RMS of the last hidden layer's activations (median)",
+        "first_relative_update": "||dL/dW_1|| / ||W_1||, the first layer's relative update "
+        "(median)",
+        "last_relative_update": "||dL/dW_L|| / ||W_L||, the last layer's relative update (median)",
         "per_layer_factor": "grad_ratio ** (1/(depth-1)): the mean shrink/growth per layer",
         "saturated_fraction": f"median fraction of pre-activations with phi'(h) < "
         f"{SATURATION_DERIVATIVE:g}",
@@ -321,4 +391,17 @@ EXPERIMENT = Experiment(
     main_series=("activation_grad_norm", "weight_grad_norm"),
     log_scale=True,
     comparison={"activation": "relu", "init": "he"},
+    conditions={
+        "depth": ("10", "20", "30", "50"),
+        "width": ("64", "128", "256"),
+        "batch": ("64", "128", "256"),
+        "loss": ("mse", "sum"),
+        # the scenario: held at the default unless a link names it
+        "seeds": ("8",),
+        "activation": ("sigmoid",),
+        "init": ("xavier",),
+        "batchnorm": ("false",),
+        "residual": ("false",),
+        "dtype": ("float64",),
+    },
 )

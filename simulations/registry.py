@@ -18,6 +18,9 @@ _MODULES: dict[str, str] = {
     "dead-relu": "simulations.dead_relu",
     "rnn-bptt": "simulations.rnn_bptt",
     "exploding": "simulations.exploding",
+    "residual-scaling": "simulations.residual_scaling",
+    "dead-recovery": "simulations.dead_recovery",
+    "layerwise-pretraining": "simulations.layerwise_pretraining",
 }
 
 
@@ -62,6 +65,24 @@ def describe_validation_error(name: str, error: ValidationError) -> str:
         value = f" (got {problem['input']!r})" if where and "input" in problem else ""
         lines.append(f"{name}: {where + ': ' if where else ''}{problem['msg']}{value}")
     return "; ".join(lines)
+
+
+def link_value(value: Any) -> str:
+    """A parameter value as a link writes it (``true``, ``30``, ``0.01``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def defaults(experiment: Experiment) -> dict[str, str]:
+    """Every parameter's default, as a link writes it."""
+    return {name: link_value(f.default) for name, f in experiment.params.model_fields.items()}
+
+
+def condition_ranges(experiment: Experiment) -> dict[str, tuple[str, ...]]:
+    """Every parameter's declared condition values; an undeclared one is held at its default."""
+    held = defaults(experiment)
+    return {name: tuple(experiment.conditions.get(name, (held[name],))) for name in held}
 
 
 def run(name: str, raw_params: Mapping[str, Any] | None = None, seed: int = 0) -> Result:

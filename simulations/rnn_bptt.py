@@ -352,4 +352,19 @@ EXPERIMENT = Experiment(
     main_series=("input_grad_norm",),
     log_scale=True,
     comparison={"cell": "lstm"},
+    conditions={
+        "steps": ("30", "50", "100"),
+        "hidden": ("16", "32", "64"),
+        "inputs": ("4", "8", "16"),
+        "batch": ("8", "16", "32"),
+        # the scenario: held at the default unless a link names it
+        "cell": ("rnn",),
+        "seeds": ("8",),
+        "spectral_radius": ("1",),
+        "gate_bias": ("None",),
+        "clip": ("false",),
+        "clip_norm": ("1",),
+        "lr": ("0.1",),
+        "train_steps": ("20",),
+    },
 )

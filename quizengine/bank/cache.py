@@ -47,6 +47,7 @@ MAX_CACHE_BYTES = 256 * 1024 * 1024
 _OWN_MODULES = (
     "bank.load",
     "bank.cache",
+    "bank.claimexpr",
     "bank.diagnostics",
     "bank.frontmatter",
     "bank.model",

@@ -67,6 +67,9 @@ class NumericAnswer(_Frozen):
 
 class _FrontmatterBase(_Frozen):
     id: Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX_LENGTH)]
+    baseline: str | None = None
+    """A ``sim:NAME?params`` link (no target): the scenario's configuration, which the
+    choices' claim links to the same simulation change, and comparative claims compare with."""
     tags: list[str] = []
     difficulty: Difficulty = "medium"
     topic: str | None = None
@@ -171,6 +174,8 @@ class Question(_Frozen):
     answer: NumericAnswer | None = None
     metric_link: SimLink | None = None
     """The numeric answer's ``metric`` link, parsed (line of the frontmatter key)."""
+    baseline: SimLink | None = None
+    """The frontmatter's ``baseline`` link, parsed (line of the frontmatter key)."""
     explanation: Explanation
     references: list[Reference] = []
     tags: list[str] = []
@@ -186,6 +191,13 @@ class Question(_Frozen):
     @property
     def correct_indices(self) -> list[int]:
         return [i for i, choice in enumerate(self.choices) if choice.correct]
+
+    def resolve(self, link: SimLink) -> SimLink:
+        """The configuration a choice's claim link runs: the baseline's parameters, changed
+        by the link's own, when the link names the baseline's simulation (docs/format.md)."""
+        if self.baseline is None or link.simulation != self.baseline.simulation:
+            return link
+        return link.model_copy(update={"params": {**self.baseline.params, **link.params}})
 
     def keyed_links(self) -> list[KeyedLink]:
         """Every key with its link, in file order: each choice's claim, or the numeric

@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from quizengine.bank.claimexpr import ClaimSyntaxError, is_expression, parse_expression
 from quizengine.bank.diagnostics import Diagnostic, QuizFormatError
 from quizengine.bank.frontmatter import (
     FrontmatterError,
@@ -52,7 +53,7 @@ Positions = dict[tuple[str, ...], Position]
 ANSWER_HEADINGS = ("answer", "explanation")
 REFERENCE_HEADINGS = ("references",)
 # The destination of a claim link: ``(sim:...)`` or ``(<sim:...>)``, spaces allowed around it.
-_SIM_DESTINATION = re.compile(r"\s*<?sim:[^)\s>]*>?\s*")
+_SIM_DESTINATION = re.compile(r"\s*(?:<sim:[^>\n]*>|sim:[^)\s]*)\s*")
 
 
 @cache
@@ -168,6 +169,11 @@ def parse_question(text: str, path: str) -> ParsedQuestion:
     if isinstance(frontmatter, NumericFrontmatter) and frontmatter.answer.metric:
         line, col = positions.get(("answer", "metric"), (1, 1))
         metric_link = _frontmatter_metric_link(frontmatter.answer.metric, line, col, findings)
+    baseline = None
+    if frontmatter is not None and frontmatter.baseline is not None:
+        line, col = positions.get(("baseline",), (1, 1))
+        baseline = _frontmatter_baseline(frontmatter.baseline, line, col, findings)
+    _check_comparisons(choices, baseline, findings)
     _warn_control_characters(text, findings)
     for heading, line in sections.unknown:
         findings.warning(
@@ -188,6 +194,7 @@ def parse_question(text: str, path: str) -> ParsedQuestion:
         choices=choices,
         answer=frontmatter.answer if isinstance(frontmatter, NumericFrontmatter) else None,
         metric_link=metric_link,
+        baseline=baseline,
         explanation=explanation,
         references=references,
         tags=frontmatter.tags,
@@ -199,6 +206,33 @@ def parse_question(text: str, path: str) -> ParsedQuestion:
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     return ParsedQuestion(question, [d for d in findings.items if d.severity == "warning"])
+
+
+def _check_comparisons(
+    choices: list[Choice], baseline: SimLink | None, findings: _Findings
+) -> None:
+    """A comparative claim needs the question's baseline, on the same simulation."""
+    for number, choice in enumerate(choices, start=1):
+        link = choice.claim
+        if link is None or link.target is None or not is_expression(link.target):
+            continue
+        if not parse_expression(link.target).comparative:
+            continue
+        if baseline is None:
+            findings.error(
+                f"choice {number}: {link.target!r} compares with the baseline, but the question "
+                "declares none; add 'baseline: \"sim:NAME?params\"' to the frontmatter",
+                link.line,
+                link.col,
+            )
+        elif baseline.simulation != link.simulation:
+            findings.error(
+                f"choice {number}: {link.target!r} compares with the baseline, which runs "
+                f"{baseline.simulation}, not {link.simulation}; a comparison needs both on the "
+                "same simulation",
+                link.line,
+                link.col,
+            )
 
 
 _MAX_CONTROL_WARNINGS = 5
@@ -254,6 +288,24 @@ def _parse_frontmatter(
             findings.error(error.message, error.line, error.col)
         return None, positions
     return result, positions
+
+
+def _frontmatter_baseline(href: str, line: int, col: int, findings: _Findings) -> SimLink | None:
+    """The ``baseline`` link, placed at its key in the frontmatter; it names no target."""
+    try:
+        link = parse_sim_href(href.strip(), line=line, col=col)
+    except SimLinkError as error:
+        findings.error(f"baseline: {error}", line, col)
+        return None
+    if link.target is not None:
+        findings.error(
+            f"baseline: a baseline is a configuration, not a claim; drop '#{link.target}' "
+            f"(write sim:{link.simulation}?params)",
+            line,
+            col,
+        )
+        return None
+    return link
 
 
 def _frontmatter_metric_link(href: str, line: int, col: int, findings: _Findings) -> SimLink | None:
@@ -525,12 +577,27 @@ def _claim_link(
     if link.target is None:
         findings.error(
             f"choice {number}: the claim link must name a claim after '#': "
-            f"sim:{link.simulation}?...#claim-id",
+            f"sim:{link.simulation}?...#claim-id, or a metric expression such as "
+            f"#weight_grad_ratio>=0.01",
             link_line,
             col,
         )
         return None, content
+    if is_expression(link.target):
+        try:
+            parse_expression(link.target)
+        except ClaimSyntaxError as error:
+            at = _target_col(lines, link_line, col)
+            findings.error(f"choice {number}: {error}", link_line, at + error.offset)
+            return None, content
     return link, content[:start]
+
+
+def _target_col(lines: list[str], line: int, link_col: int) -> int:
+    """Column of the first character after the link's '#', or the link's column."""
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    hash_at = text.find("#", link_col - 1)
+    return hash_at + 2 if hash_at >= 0 else link_col
 
 
 def _check_choices(

@@ -4,7 +4,7 @@ simulation imports)."""
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote, urlsplit
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict
 
@@ -72,7 +72,8 @@ def parse_sim_href(href: str, *, text: str = "", line: int = 1, col: int = 1) ->
     return SimLink(
         simulation=name,
         params=params,
-        target=parts.fragment or None,
+        # markdown-it percent-encodes '<' and '>' of a metric expression (weight_grad_ratio>=1)
+        target=unquote(parts.fragment) or None,
         text=text,
         line=line,
         col=col,

@@ -11,6 +11,8 @@ from quizengine.bank.model import Question
 
 def frontmatter_data(question: Question) -> dict[str, Any]:
     data: dict[str, Any] = {"id": question.id, "type": question.type}
+    if question.baseline is not None:
+        data["baseline"] = question.baseline.href
     if question.tags:
         data["tags"] = list(question.tags)
     data["difficulty"] = question.difficulty

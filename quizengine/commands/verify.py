@@ -22,9 +22,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "verify",
         help="check every answer key against the simulations (default: the bundled bank)",
-        description="Run each linked claim once and compare it with the key: a [x] choice needs "
-        "a claim that holds, a [ ] choice one that fails, a numeric answer its metric within "
-        "tolerance. Exit 0 when every key agrees, 1 when any disagrees or a link is broken.",
+        description="Check each key against its linked claim: a [x] choice needs a claim that "
+        "holds, a [ ] choice one that fails, a numeric answer its metric within tolerance. Each "
+        "key is checked at its link's values for several base seeds and at a sample of the "
+        "conditions its link leaves open; a verdict that flips anywhere is fragile. Exit 0 when "
+        "every key agrees, 1 when any disagrees, is fragile, or a link is broken.",
     )
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders")
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -36,6 +38,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="parallel processes, at most the number of cores (default: the cores)",
     )
+    parser.add_argument(
+        "--sweep",
+        type=int,
+        default=8,
+        metavar="N",
+        help="open conditions sampled per key, besides the link's values (default 8)",
+    )
+    parser.add_argument(
+        "--seeds", type=int, default=3, metavar="N", help="base seeds per key (default 3)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the link's values at the base seed (no sweep): fast, not robust",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run on a dask.distributed cluster (default: $QUIZENGINE_SCHEDULER, else --jobs "
+        "local processes)",
+    )
     parser.add_argument("--no-cache", action="store_true", help="run every simulation again")
     parser.set_defaults(func=run)
 
@@ -43,8 +66,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from quizengine.bank.load import load_bank
     from quizengine.lab.cache import ResultCache
+    from quizengine.lab.conditions import Sweep
+    from quizengine.lab.executor import Executor, ExecutorError
     from quizengine.lab.links import link_problems
-    from quizengine.lab.verify import available_cores, verify_bank
+    from quizengine.lab.verify import available_cores, report_json, verify_bank
 
     cores = available_cores()
     jobs = cores if args.jobs is None else args.jobs
@@ -57,6 +82,13 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         jobs = cores
+    if args.sweep < 0:
+        raise UsageError(f"--sweep must be 0 or more (got {args.sweep})")
+    if not 1 <= args.seeds <= 100:
+        raise UsageError(f"--seeds must be between 1 and 100 (got {args.seeds})")
+    if args.scheduler is not None and not args.scheduler.strip():
+        raise UsageError("--scheduler needs an address, e.g. tcp://10.0.0.5:8786")
+    sweep = Sweep.quick() if args.quick else Sweep(conditions=args.sweep, seeds=args.seeds)
     if not 0 <= args.seed < 2**63:
         raise UsageError(f"--seed must be between 0 and 2**63-1 (got {args.seed})")
     for path in args.paths:
@@ -69,18 +101,22 @@ def run(args: argparse.Namespace) -> int:
     # the explanation's run links are checked here so a broken one still fails the run.
     link_errors = [d for q in bank.questions for d in link_problems(q, roles=("run",))]
     show_progress = args.format == "text" and sys.stderr.isatty()
-    report = verify_bank(
-        bank,
-        seed=args.seed,
-        jobs=jobs,
-        cache=None if args.no_cache else ResultCache(),
-        progress=_progress_bar if show_progress else None,
-    )
+    try:
+        report = verify_bank(
+            bank,
+            seed=args.seed,
+            executor=Executor.from_options(jobs, args.scheduler),
+            cache=None if args.no_cache else ResultCache(),
+            progress=_progress_bar if show_progress else None,
+            sweep=sweep,
+        )
+    except ExecutorError as error:
+        raise UsageError(str(error)) from None
     report.file_errors.extend(str(d) for d in link_errors)
     if show_progress:
         print("\r\033[K", end="", file=sys.stderr)
     if args.format == "json":
-        print(json.dumps(_as_json(report), indent=2))
+        print(json.dumps(report_json(report), indent=2))
     else:
         print_text(report)
     if args.junit_xml:
@@ -109,6 +145,9 @@ def check_output_path(path: Path, option: str) -> None:
         raise UsageError(f"{option} {path}: its folder is not writable")
 
 
+MAX_FLIPS_SHOWN = 3
+
+
 def _progress_bar(done: int, total: int) -> None:
     width = 30
     filled = width * done // total if total else width
@@ -129,39 +168,46 @@ def print_text(report: Report) -> None:
     for question in report.questions:
         say(f"{question.path}: {question.id} — {question.title}")
         for item in question.items:
-            mark = {"ok": "ok", "disagrees": "DISAGREES", "broken": "BROKEN"}[item.status]
-            say(f"  {item.label}: key {item.key}, simulation: {item.simulation_says}  {mark}")
+            mark = {
+                "agree": "ok",
+                "disagree": "DISAGREES",
+                "fragile": "FRAGILE",
+                "broken": "BROKEN",
+            }[item.verdict]
+            checked = f" ({len(item.conditions)} conditions)" if len(item.conditions) > 1 else ""
+            say(
+                f"  {item.label}: key {item.key}, simulation: {item.simulation_says}{checked}  "
+                f"{mark}"
+            )
             say(f"    {item.text}")
             if item.statement:
                 say(f"    claim: {item.statement}")
             if item.evidence:
                 say(f"    numbers: {_evidence(item)}")
-            if item.status != "ok":
+            for flip in item.flips[:MAX_FLIPS_SHOWN] if item.verdict == "fragile" else ():
+                say(f"    {flip}")
+            if len(item.flips) > MAX_FLIPS_SHOWN and item.verdict == "fragile":
+                say(f"    ... and {len(item.flips) - MAX_FLIPS_SHOWN} more (--format json)")
+            if item.verdict in ("disagree", "broken"):
                 say(
                     f"{question.path}:{item.line}:1: error: {item.label} is keyed {item.key} "
                     f"but the simulation says {item.simulation_says}"
                 )
+            elif item.verdict == "fragile":
+                say(
+                    f"{question.path}:{item.line}:1: error: {item.label} is keyed {item.key}; "
+                    f"it holds at the link's values but is fragile: {item.flips[0]}"
+                )
     counts = report.counts()
-    bad_questions = sum(q.status != "ok" for q in report.questions)
+    bad_questions = sum(q.verdict != "agree" for q in report.questions)
     say(
         f"{plural(len(report.questions), 'question')}, {plural(sum(counts.values()), 'key')}: "
-        f"{counts['ok']} agree, {counts['disagrees']} disagree, {counts['broken']} broken; "
+        f"{counts['agree']} agree, {counts['disagree']} disagree, {counts['fragile']} fragile, "
+        f"{counts['broken']} broken; "
         f"{bad_questions} need attention; {plural(len(report.file_errors), 'file error')}; "
         f"{plural(report.runs, 'simulation run')} ({report.cached} cached) "
         f"in {report.seconds:.1f} s"
     )
-
-
-def _as_json(report: Report) -> dict:
-    return {
-        "ok": report.ok,
-        "counts": report.counts(),
-        "runs": report.runs,
-        "cached": report.cached,
-        "seconds": round(report.seconds, 3),
-        "file_errors": report.file_errors,
-        "questions": [{**q.model_dump(), "status": q.status} for q in report.questions],
-    }
 
 
 def write_junit(report: Report, path: Path) -> None:
@@ -171,7 +217,9 @@ def write_junit(report: Report, path: Path) -> None:
         "testsuite",
         name="quizengine verify",
         tests=str(sum(counts.values()) + len(report.file_errors)),
-        failures=str(counts["disagrees"] + counts["broken"] + len(report.file_errors)),
+        failures=str(
+            counts["disagree"] + counts["fragile"] + counts["broken"] + len(report.file_errors)
+        ),
         time=f"{report.seconds:.3f}",
     )
     # XML 1.0 cannot hold most control characters at all: the file's text goes in as shown.
@@ -187,9 +235,15 @@ def write_junit(report: Report, path: Path) -> None:
                 name=item.label,
                 file=shown(question.path),
             )
-            if item.status != "ok":
-                message = shown(f"keyed {item.key}, simulation says {item.simulation_says}")
+            if item.verdict != "agree":
+                message = shown(
+                    f"{item.verdict}: keyed {item.key}, simulation says {item.simulation_says}"
+                )
                 failure = ElementTree.SubElement(case, "failure", message=message)
-                failure.text = shown(f"{question.path}:{item.line}: {item.text}\n{item.statement}")
+                failure.text = shown(
+                    "\n".join(
+                        [f"{question.path}:{item.line}: {item.text}", item.statement, *item.flips]
+                    )
+                )
     path.parent.mkdir(parents=True, exist_ok=True)
     ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)

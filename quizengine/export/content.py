@@ -40,13 +40,13 @@ class QuestionContent:
     @property
     def unverified(self) -> int:
         return sum(
-            item.verdict is None or item.verdict.status == "broken" for item in self.evidence
+            item.verdict is None or item.verdict.verdict == "broken" for item in self.evidence
         )
 
     @property
     def disagreeing(self) -> int:
         return sum(
-            item.verdict is not None and item.verdict.status == "disagrees"
+            item.verdict is not None and item.verdict.verdict == "disagree"
             for item in self.evidence
         )
 
@@ -73,7 +73,7 @@ def evidence_html(evidence: Evidence, seed: int) -> str:
             f"Not verified: {_text(evidence.missing)} of the {evidence.kind} "
             f"“{_text(link.target or '')}” ({where})."
         )
-    if verdict.status == "broken":
+    if verdict.verdict == "broken":
         return f"Not verified: {_text(verdict.simulation_says)}."
     if verdict.label == "answer":
         text = (
@@ -86,7 +86,7 @@ def evidence_html(evidence: Evidence, seed: int) -> str:
             f"{_text(verdict.simulation_says)}"
         )
         text += f" ({_text(_numbers(evidence))})." if verdict.evidence else "."
-    if verdict.status == "disagrees":
+    if verdict.verdict == "disagree":
         text += " <strong>The simulation disagrees with this key.</strong>"
     return text
 

@@ -9,14 +9,25 @@ from quizengine.bank.model import Bank, Choice, NumericAnswer, Question, Referen
 from quizengine.bank.parser import markdown_parser
 from quizengine.bank.simlink import SimLinkError, is_sim_href, parse_sim_href
 from quizengine.lab.cache import ResultCache, RunKey
+from quizengine.lab.conditions import Sweep
+from quizengine.lab.executor import Executor
 from quizengine.lab.experiments import ExperimentError, resolve
-from quizengine.lab.verify import ItemVerdict, available_cores, execute_runs, judge
+from quizengine.lab.verify import (
+    ItemVerdict,
+    KeyPlan,
+    available_cores,
+    execute_runs,
+    judge,
+    plan_question,
+)
 
 __all__ = [
     "Bank",
     "Choice",
+    "Executor",
     "ExperimentError",
     "ItemVerdict",
+    "KeyPlan",
     "NumericAnswer",
     "Question",
     "Reference",
@@ -24,11 +35,13 @@ __all__ = [
     "RunKey",
     "SimLink",
     "SimLinkError",
+    "Sweep",
     "available_cores",
     "execute_runs",
     "is_sim_href",
     "judge",
     "markdown_parser",
     "parse_sim_href",
+    "plan_question",
     "resolve",
 ]

@@ -2,7 +2,8 @@
 
 ``quizengine verify`` caches every simulation run by what determines it (simulation source,
 parameters, seed). Export looks those runs up and judges each keyed choice (or numeric answer)
-exactly as ``verify`` does; a run missing from the cache leaves that key "not verified".
+as ``verify --quick`` does (at the link's values and base seed; a comparative claim with its
+baseline's run too); a run missing from the cache leaves that key "not verified".
 """
 
 from __future__ import annotations
@@ -12,16 +13,18 @@ from dataclasses import dataclass
 from typing import Literal
 
 from quizengine.export.engine import (
-    ExperimentError,
+    Executor,
     ItemVerdict,
+    KeyPlan,
     Question,
     ResultCache,
     RunKey,
     SimLink,
+    Sweep,
     available_cores,
     execute_runs,
     judge,
-    resolve,
+    plan_question,
 )
 
 __all__ = ["Evidence", "available_cores", "needed_runs", "question_evidence", "run_missing"]
@@ -39,51 +42,46 @@ class Evidence:
     """Why there is no verdict (no link, no cached run, a broken link)."""
 
 
-def _key(link: SimLink, seed: int) -> RunKey | None:
-    try:
-        return resolve(link.simulation, link.params, seed)
-    except ExperimentError:
-        return None
+QUICK = Sweep.quick()
 
 
 def needed_runs(questions: Iterable[Question], seed: int) -> list[RunKey]:
     """The distinct runs the questions' keyed links need."""
     keys: dict[RunKey, None] = {}
     for question in questions:
-        for keyed in question.keyed_links():
-            if keyed.link is not None and (key := _key(keyed.link, seed)) is not None:
-                keys[key] = None
+        for plan in plan_question(question, QUICK, seed):
+            if plan.problem is None:
+                keys.update(dict.fromkeys(_plan_keys(plan)))
     return list(keys)
+
+
+def _plan_keys(plan: KeyPlan) -> list[RunKey]:
+    return [key for _, treated, base in plan.runs() for key in (treated, base) if key]
 
 
 def run_missing(questions: list[Question], cache: ResultCache, seed: int, jobs: int) -> int:
     """Run (and cache) the simulations the cache lacks, for ``export --verify``; how many ran."""
     missing = [key for key in needed_runs(questions, seed) if cache.get(key) is None]
-    execute_runs(missing, cache, jobs)
+    execute_runs(missing, cache, Executor(jobs=jobs))
     return len(missing)
 
 
 def question_evidence(question: Question, cache: ResultCache | None, seed: int) -> list[Evidence]:
     """One Evidence per choice (or one for a numeric answer), in order."""
     evidence: list[Evidence] = []
-    for index, keyed in enumerate(question.keyed_links()):
+    plans = plan_question(question, QUICK, seed)
+    for keyed, plan in zip(question.keyed_links(), plans, strict=True):
         link, kind = keyed.link, keyed.role
         if link is None:
             evidence.append(Evidence(None, kind, missing="no simulation link"))
             continue
-        key = _key(link, seed)
-        if key is None:
+        if plan.problem is not None:
             evidence.append(Evidence(link, kind, missing="its simulation link is broken"))
             continue
-        result = cache.get(key) if cache is not None else None
-        if result is None:
+        results = {key: cache.get(key) if cache is not None else None for key in _plan_keys(plan)}
+        if any(result is None for result in results.values()):
             evidence.append(Evidence(link, kind, missing="no cached run"))
             continue
-        # Judge this key alone, as verify would: a copy of the question keeping only it.
-        alone = (
-            question.model_copy(update={"choices": [question.choices[index]]})
-            if question.type != "numeric"
-            else question
-        )
-        evidence.append(Evidence(link, kind, verdict=judge(alone, {key: result}, seed).items[0]))
+        verdict = judge(question, [plan], results).items[0]  # type: ignore[arg-type]  (no None left)
+        evidence.append(Evidence(link, kind, verdict=verdict))
     return evidence

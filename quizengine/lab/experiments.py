@@ -104,10 +104,17 @@ class Description:
     comparison: dict[str, str]
     """The parameters worth switching for a second run, in order of preference, each with the
     value to switch to (the experiment's own choice: the engine knows no topic)."""
+    conditions: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    """Every parameter's declared condition values (as a link writes them): verify samples
+    those with more than one when a link leaves them open."""
+    defaults: dict[str, str] = field(default_factory=dict, compare=False)
+    """Every parameter's default, as a link writes it."""
 
 
 def describe(name: str) -> Description:
     """The experiment called ``name``, described; ExperimentError for an unknown one."""
+    from simulations import registry
+
     experiment = _experiment(name)
     return Description(
         name=experiment.name,
@@ -119,6 +126,8 @@ def describe(name: str) -> Description:
         main_series=tuple(experiment.main_series),
         log_scale=experiment.log_scale,
         comparison=dict(experiment.comparison),
+        conditions=registry.condition_ranges(experiment),
+        defaults=registry.defaults(experiment),
     )
 
 

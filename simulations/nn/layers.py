@@ -67,6 +67,11 @@ class Dense(Layer):
         weight = get_initializer(init)(rng, (seeds, n_in, n_out), dtype)
         return cls(weight, np.zeros((seeds, 1, n_out), dtype=dtype) if bias else None)
 
+    @property
+    def last_input(self) -> Array | None:
+        """The input of the last forward pass (the previous layer's output a_{l-1})."""
+        return self._x
+
     def forward(self, x: Array) -> Array:
         self._x = x
         y = x @ self.weight

@@ -14,9 +14,15 @@ import pytest
 from quizengine.bank.load import default_bank_path, load_bank
 from quizengine.bank.model import Bank, Question
 
-# The two scenarios of DOMAIN.md, by the ids of the questions that carry them.
-SCENARIO_IDS = ("early-layers-not-learning", "sigmoid-network-wont-train")
+# The two source scenarios (issue 13), by the ids of the questions that carry them, with
+# the source's key: which of its four choices are correct, in the source's order.
+SCENARIO_KEYS = {
+    "harper-early-layers-learn-slowly": [True, True, True, False],
+    "kaylee-sigmoid-network-wont-train": [False, True, True, False],
+}
+SCENARIO_IDS = tuple(SCENARIO_KEYS)
 TAGS = {
+    "architecture",
     "activations",
     "initialization",
     "batch-norm",
@@ -46,10 +52,16 @@ def test_bundled_bank_loads_without_findings(bank: Bank) -> None:
 
 def test_bank_is_big_enough_and_mixes_types(questions: list[Question]) -> None:
     types = Counter(q.type for q in questions)
-    assert len(questions) >= 12
-    assert types["numeric"] >= 2
-    assert types["single"] >= 1
+    assert len(questions) >= 35
+    assert types["single"] >= 8
+    assert types["numeric"] >= 6
     assert types["multiple"] >= 1
+    assert sum(q.difficulty == "hard" for q in questions) >= 3
+
+
+def test_every_tag_is_on_at_least_three_questions(questions: list[Question]) -> None:
+    counts = Counter(tag for q in questions for tag in q.tags)
+    assert {tag: counts[tag] for tag in TAGS if counts[tag] < 3} == {}
 
 
 def test_ids_are_unique_and_match_file_names(questions: list[Question]) -> None:
@@ -61,12 +73,13 @@ def test_ids_are_unique_and_match_file_names(questions: list[Question]) -> None:
         assert Path(question.path).name == f"{question.id}.md"
 
 
-def test_both_domain_scenarios_are_present(bank: Bank) -> None:
-    for question_id in SCENARIO_IDS:
+def test_both_source_scenarios_keep_their_four_choices_and_key(bank: Bank) -> None:
+    for question_id, key in SCENARIO_KEYS.items():
         question = bank.by_id(question_id)
         assert question.type == "multiple"
-        assert any(c.correct for c in question.choices)
-        assert any(not c.correct for c in question.choices)
+        assert [c.correct for c in question.choices] == key
+        # one stated baseline that every choice changes one thing from
+        assert question.baseline is not None, question_id
 
 
 def test_every_choice_ends_with_a_claim_link(questions: list[Question]) -> None:

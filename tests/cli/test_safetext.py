@@ -74,7 +74,7 @@ def test_verify_text_output_shows_titles_and_choices_with_stand_ins(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     item = ItemVerdict(
-        label="choice 1", text=HOSTILE, line=3, key="correct", link=None, status="broken",
+        label="choice 1", text=HOSTILE, line=3, key="correct", link=None, verdict="broken",
         simulation_says="no claim link",
     )  # fmt: skip
     verdict = QuestionVerdict(path="q\x1b.md", id="q", title=HOSTILE, items=[item])

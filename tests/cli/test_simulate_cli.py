@@ -48,7 +48,12 @@ def test_json_is_the_result_contract(capsys: pytest.CaptureFixture[str]) -> None
     assert {"simulation", "params", "metrics", "series", "claims"} <= set(data)
     assert data["simulation"] == "gradient-flow" and data["seed"] == 2
     assert data["params"]["depth"] == 4 and data["params"]["activation"] == "relu"
-    assert set(data["series"]) == {"weight_grad_norm", "activation_grad_norm"}
+    assert set(data["series"]) == {
+        "weight_grad_norm",
+        "activation_grad_norm",
+        "activation_rms",
+        "relative_update",
+    }
     assert all(len(values) == 4 for values in data["series"].values())
     assert [c["id"] for c in data["claims"]] == ["vanishes", "explodes", "stable", "no-vanishing"]
     for claim in data["claims"]:

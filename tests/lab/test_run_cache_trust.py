@@ -91,9 +91,10 @@ def test_a_bad_entry_is_dropped_and_run_again(
 def test_an_entry_copied_under_another_runs_name_is_not_believed(tmp_path: Path) -> None:
     cache = ResultCache(tmp_path)
     plus, minus = run_key("toy", {"x": "2"}, 0), run_key("toy", {"x": "-2"}, 0)
+    from quizengine.lab.executor import Executor
     from quizengine.lab.verify import execute_runs
 
-    execute_runs([plus, minus], cache, jobs=1)
+    execute_runs([plus, minus], cache, Executor())
     (tmp_path / "runs" / f"{minus.digest()}.json").write_bytes(
         (tmp_path / "runs" / f"{plus.digest()}.json").read_bytes()
     )

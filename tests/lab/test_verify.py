@@ -58,7 +58,7 @@ def write_bank(folder: Path, *texts: str) -> Path:
 
 
 def verify(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(["verify", "--jobs", "1", *args])
+    code = main(["verify", "--jobs", "1", "--quick", *args])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -71,7 +71,7 @@ def test_agreeing_keys_exit_0_and_share_runs(
     assert code == 0, out
     summary = out.splitlines()[-1]
     # 3 distinct runs: x=2 (shared by both questions and the numeric metric), x=-2, x=1 doubled
-    assert "7 keys: 7 agree, 0 disagree, 0 broken" in summary
+    assert "7 keys: 7 agree, 0 disagree, 0 fragile, 0 broken" in summary
     assert "3 simulation runs (0 cached)" in summary
     code, out, _ = verify(capsys, str(bank))
     assert "3 simulation runs (3 cached)" in out.splitlines()[-1]
@@ -102,7 +102,7 @@ def test_broken_links_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     code, out, _ = verify(capsys, str(bank))
     assert code == 1
     assert "unknown parameter 'y' for toy; allowed: x, mode" in out
-    assert "unknown claim 'negative' of toy; known: positive" in out
+    assert "unknown claim 'negative' of toy; known: positive, shallow" in out
 
 
 def test_seed_is_part_of_the_cache_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,13 +121,14 @@ def test_json_and_junit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     code, out, _ = verify(capsys, "--format", "json", "--junit-xml", str(junit), str(bank))
     assert code == 1
     data = json.loads(out)
-    assert data["ok"] is False and data["counts"] == {"ok": 3, "disagrees": 1, "broken": 0}
+    assert data["ok"] is False
+    assert data["counts"] == {"agree": 3, "disagree": 1, "fragile": 0, "broken": 0}
     first = data["questions"][0]
-    assert first["status"] == "disagrees" and first["items"][0]["status"] == "disagrees"
+    assert first["verdict"] == "disagree" and first["items"][0]["verdict"] == "disagree"
     suite = ElementTree.parse(junit).getroot()
     assert suite.get("tests") == "4" and suite.get("failures") == "1"
     (failure,) = suite.iter("failure")
-    assert failure.get("message") == "keyed wrong, simulation says holds"
+    assert failure.get("message") == "disagree: keyed wrong, simulation says holds"
 
 
 def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -144,5 +145,5 @@ def test_a_broken_run_link_in_the_explanation_fails_once(
     code, out, _ = verify(capsys, str(bank))
     assert code == 1
     assert out.count("unknown parameter 'z' for toy; allowed: x, mode") == 1
-    assert "3 keys: 3 agree, 0 disagree, 0 broken" in out
+    assert "3 keys: 3 agree, 0 disagree, 0 fragile, 0 broken" in out
     assert "1 file error;" in out

@@ -1,6 +1,8 @@
-"""The bundled bank's answer keys against the real simulations.
+"""The bundled bank's answer keys against the real simulations, at each link's values.
 
-Every key agrees; flipping any one key is caught; the verdicts do not depend on the base seed.
+Every key agrees at its link's values; flipping any one key is caught; the verdicts do not
+depend on the base seed. Whether each key also survives the open conditions (robust
+verification) is the CI's full `quizengine verify`, too slow for the test suite.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ import pytest
 from quizengine.bank.load import default_bank_path, load_bank
 from quizengine.bank.model import Bank, Question
 from quizengine.lab.cache import ResultCache
+from quizengine.lab.conditions import Sweep
+from quizengine.lab.executor import Executor
 from quizengine.lab.verify import Report, verify_bank
+
+QUICK = Sweep.quick()
 
 JOBS = 2
 
@@ -32,7 +38,7 @@ def bank() -> Bank:
 
 @pytest.fixture(scope="module")
 def report(bank: Bank, cache: ResultCache) -> Report:
-    return verify_bank(bank, seed=0, jobs=JOBS, cache=cache)
+    return verify_bank(bank, seed=0, executor=Executor(JOBS), cache=cache, sweep=QUICK)
 
 
 def _problems(report: Report) -> list[str]:
@@ -40,13 +46,20 @@ def _problems(report: Report) -> list[str]:
         f"{q.path}: {item.label} keyed {item.key}, simulation says {item.simulation_says}"
         for q in report.questions
         for item in q.items
-        if item.status != "ok"
+        if item.verdict != "agree"
     ]
+
+
+# Keys that disagree at their link's values since gradient-flow's default width became 128
+# (issue 12): the finding, for the bank's rewrite (issue 13) to fix. Remove entries as they go.
+KNOWN_FINDINGS: list[str] = []
 
 
 def test_every_key_of_the_bundled_bank_agrees(report: Report) -> None:
     assert report.file_errors == []
-    assert _problems(report) == []
+    assert [p.split("quizzes/")[-1] for p in _problems(report)] == [
+        f.split("quizzes/")[-1] for f in KNOWN_FINDINGS
+    ]
     assert sum(report.counts().values()) >= 40
 
 
@@ -76,24 +89,26 @@ def _flipped_texts(question: Question, text: str) -> list[tuple[str, str]]:
 def test_every_flipped_key_is_detected(
     bank: Bank, report: Report, cache: ResultCache, tmp_path: Path
 ) -> None:
-    assert report.ok
+    known = {f.split(": ")[0].split("quizzes/")[-1] for f in KNOWN_FINDINGS}
     missed = []
     flips = 0
     for question in bank.questions:
+        if Path(question.path).name in known:
+            continue  # a key that already disagrees cannot be flipped into disagreeing
         text = Path(question.path).read_text(encoding="utf-8")
         for label, flipped in _flipped_texts(question, text):
             flips += 1
             folder = tmp_path / f"{question.id}-{label.replace(' ', '-')}"
             folder.mkdir()
             (folder / Path(question.path).name).write_text(flipped, encoding="utf-8")
-            result = verify_bank(load_bank([folder]), seed=0, jobs=1, cache=cache)
+            result = verify_bank(load_bank([folder]), seed=0, cache=cache, sweep=QUICK)
             if result.file_errors:
                 # the flip made the file invalid (e.g. a multiple question with no correct
                 # choice): verify reports the file error and fails
                 assert not result.ok
                 continue
             (verdict,) = result.questions
-            if verdict.status != "disagrees":
+            if verdict.verdict != "disagree":
                 missed.append(f"{question.id} {label}")
     assert flips >= 40
     assert missed == []
@@ -101,8 +116,10 @@ def test_every_flipped_key_is_detected(
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_verdicts_do_not_depend_on_the_seed(bank: Bank, cache: ResultCache, seed: int) -> None:
-    result = verify_bank(bank, seed=seed, jobs=JOBS, cache=cache)
-    assert _problems(result) == []
+    result = verify_bank(bank, seed=seed, executor=Executor(JOBS), cache=cache, sweep=QUICK)
+    assert [p.split("quizzes/")[-1] for p in _problems(result)] == [
+        f.split("quizzes/")[-1] for f in KNOWN_FINDINGS
+    ]
 
 
 def test_bundled_bank_is_the_default(bank: Bank) -> None:

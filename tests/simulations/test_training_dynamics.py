@@ -127,3 +127,16 @@ def test_bad_parameters_are_one_line_errors(params: dict[str, object], message: 
     with pytest.raises(SimulationError, match=message) as error:
         registry.run("training-dynamics", params)
     assert "\n" not in str(error.value)
+
+
+def test_a_plain_training_run_without_the_counterfactuals() -> None:
+    raw = {"depth": 4, "width": 8, "batch": 8, "seeds": 1, "steps": 20}
+    plain = registry.run("training-dynamics", {**raw, "counterfactuals": "false"}, 1)
+    full = registry.run("training-dynamics", raw, 1)
+    assert {c.id for c in plain.claims} == {"early-layers-stall", "early-layers-learn"}
+    assert "change_ratio_10x_lr" not in plain.metrics
+    # the same training: the reruns do not change the run's own numbers
+    for name in ("change_ratio", "final_loss", "initial_loss", "loss_reduction"):
+        assert plain.metrics[name] == full.metrics[name], name
+    losses = plain.series["loss"]
+    assert plain.metrics["loss_reduction"] == pytest.approx(1 - losses[-1] / losses[0], rel=1e-12)

@@ -369,7 +369,8 @@ def test_link_picker_labels_differ_for_every_bundled_question() -> None:
             assert all(len(label) <= width for label in labels)
     dying = bank.by_id("dying-relu")
     labels = link_labels(dying.sim_links, 72)
-    assert "no-dead: activation=relu" in labels and "no-dead: activation=leaky_relu" in labels
+    assert any(label.endswith(": activation=relu") for label in labels)
+    assert any(label.endswith(": activation=leaky_relu") for label in labels)
 
 
 def test_link_labels_number_the_ones_a_cut_leaves_alike() -> None:
