@@ -33,3 +33,8 @@ def percent(value: float) -> str:
 def percent_of(part: float, whole: float) -> str:
     """``part`` as a whole percentage of ``whole``; a dash when there is no whole."""
     return f"{round(100 * part / whole)}%" if whole else "–"
+
+
+UNTAGGED = "(untagged)"
+NO_TOPIC = "(no topic)"
+"""Row names for questions without a tag or a topic (summary and statistics tables)."""

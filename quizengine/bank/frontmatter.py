@@ -248,6 +248,11 @@ def _locate(
         message = f"missing key {key!r}"
         if loc == ("answer",):
             message += " (a numeric question needs 'answer: {value: ..., abs_tol: ...}')"
+    elif loc == ("id",) and problem["type"] == "string_pattern_mismatch":
+        message = (  # in words: a learner writing a question need not read a regex
+            "id: use lowercase letters, digits and single dashes, e.g. relu-dead-units "
+            f"(got {problem['input']!r})"
+        )
     elif not loc:
         message = str(problem["msg"]).removeprefix("Value error, ")
     else:

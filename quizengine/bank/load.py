@@ -123,4 +123,9 @@ def load_bank(paths: Iterable[Path] | None = None, *, cache_dir: Path | None = N
         cache.save()
     # Its parts are validated models already: no need to validate them again (which would
     # build the Bank schema, ~20 ms at start-up).
-    return Bank.model_construct(questions=questions, diagnostics=diagnostics, files=files)
+    return Bank.model_construct(
+        questions=questions,
+        diagnostics=diagnostics,
+        files=files,
+        roots=[display_path(root) for root in roots],
+    )

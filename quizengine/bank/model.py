@@ -262,10 +262,20 @@ class Bank(BaseModel):
     questions: list[Question] = []
     diagnostics: list[Diagnostic] = []
     files: int = 0
+    roots: list[str] = []
+    """The files and folders it was loaded from, as shown to the user."""
 
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
+
+    def nothing_loaded(self) -> str:
+        """For a bank without a valid question: where it looked and why nothing is there."""
+        where = ", ".join(self.roots) or "the paths given"
+        if not self.files:
+            return f"no question file (*.md) in {where}"
+        failed = "the file failed" if self.files == 1 else f"all {self.files} files failed"
+        return f"no valid question in {where}: {failed} to load"
 
     def by_id(self, question_id: str) -> Question:
         for question in self.questions:

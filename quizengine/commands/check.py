@@ -54,4 +54,6 @@ def run(args: argparse.Namespace) -> int:
             f"{plural(valid, 'valid question')} in {plural(bank.files, 'file')}: "
             f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
         )
+        if not bank.questions:
+            print(f"quizengine: {bank.nothing_loaded()}", file=sys.stderr)
     return EXIT_FINDING if errors else EXIT_OK

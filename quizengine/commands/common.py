@@ -111,6 +111,7 @@ def load_selected_bank(args: argparse.Namespace) -> Bank:
         questions=[q for q in bank.questions if wanted & set(q.tags)],
         diagnostics=bank.diagnostics,
         files=bank.files,
+        roots=bank.roots,
     )
 
 

@@ -28,6 +28,19 @@ _TEMPLATE_CHOICES = {
 }
 
 
+CHOICE_EXPLANATION = (
+    "Explain why each choice is right or wrong. End each choice with the simulated claim that "
+    "decides it, e.g. `[claim](sim:gradient-flow?activation=relu&init=he#stable)`, and link a "
+    "run here, e.g. `[see it run](sim:gradient-flow?depth=30)` (see docs/format.md)."
+)
+NUMERIC_EXPLANATION = (
+    "Explain how the answer follows, step by step. To have `verify` check the key against a "
+    "simulation, give the answer a metric link in the frontmatter, e.g. `metric: "
+    '"sim:activation-derivatives?activation=sigmoid#max_derivative"`, and link a run here, '
+    "e.g. `[see it run](sim:activation-derivatives?activation=sigmoid)` (see docs/format.md)."
+)
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "new",
@@ -109,12 +122,7 @@ def _template(args: argparse.Namespace, target: Path, numeric: bool) -> Question
         "id": args.id,
         "title": args.title.strip(),
         "prompt": "Describe the scenario here, then ask the question.",
-        "explanation": Explanation(
-            markdown="Explain why each choice is right or wrong. End each choice with the "
-            "simulated claim that decides it, e.g. "
-            "`[claim](sim:gradient-flow?activation=relu&init=he#stable)`, and link a run here, "
-            "e.g. `[see it run](sim:gradient-flow?depth=30)` (see docs/format.md)."
-        ),
+        "explanation": Explanation(markdown=NUMERIC_EXPLANATION if numeric else CHOICE_EXPLANATION),
         "tags": [t.strip() for t in args.tags.split(",") if t.strip()],
         "created": dt.date.today(),
         "content_hash": "",

@@ -30,6 +30,9 @@ class AnswerRecord:
     answered_at: dt.datetime
     tags: tuple[str, ...] = ()
     topic: str | None = None
+    rating: int | None = None
+    """The learner's own FSRS rating (1 Again, 2 Hard, 3 Good, 4 Easy), overruling the one
+    the score and time give; None when not overruled."""
 
 
 @dataclass(frozen=True)

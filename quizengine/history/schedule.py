@@ -13,6 +13,9 @@ score == 1 and seconds >= EASY_SECONDS Good
 score == 1 and seconds <  EASY_SECONDS Easy
 =====================================  =========
 
+The learner may overrule the rating of an answer (Again / Hard / Good / Easy, as in Anki):
+the recorded ``rating`` then replaces the one from the table.
+
 An edited question (new content hash) starts a fresh card; if the learner answered an older
 version it is due at once, since what they remember may no longer match it. A question never
 answered in any version is *new*, not due: ``quizengine take`` introduces it.
@@ -56,9 +59,14 @@ def card_for(answers: Sequence[AnswerRecord]) -> Card:
     """The card after reviewing it once per answer, in order; answers share one content hash."""
     card = Card(card_id=1)  # an explicit id: the default one sleeps 1 ms to stay unique
     for answer in answers:
+        rating = (
+            Rating(answer.rating)
+            if answer.rating is not None
+            else rating_for(answer.score, answer.seconds)
+        )
         card, _log = SCHEDULER.review_card(
             card,
-            rating_for(answer.score, answer.seconds),
+            rating,
             review_datetime=answer.answered_at.astimezone(dt.UTC),
             review_duration=round(answer.seconds * 1000),
         )
@@ -122,3 +130,24 @@ def due(
     plan = schedule(questions, answers, now)
     ready = [q for q in questions if plan[q.id].is_due(now)]
     return sorted(ready, key=lambda q: plan[q.id].due or now)
+
+
+def introduced_on(answers: Iterable[AnswerRecord], day: dt.date, tz: dt.tzinfo) -> int:
+    """How many questions were answered for the first time (in any version) on ``day``, in
+    the learner's time zone ``tz``: the new questions that day has taken already."""
+    first: dict[str, dt.datetime] = {}
+    for answer in answers:
+        seen = first.get(answer.question_id)
+        if seen is None or answer.answered_at < seen:
+            first[answer.question_id] = answer.answered_at
+    return sum(1 for moment in first.values() if moment.astimezone(tz).date() == day)
+
+
+def new_to_introduce(
+    questions: Iterable[Question], plan: dict[str, Scheduled], per_day: int, introduced: int
+) -> list[Question]:
+    """Questions never answered, in the bank's order, as many as ``per_day`` leaves room for
+    after the ``introduced`` ones (as Anki's new cards per day: a review does not turn into a
+    flood of unseen questions)."""
+    room = max(0, per_day - introduced)
+    return [q for q in questions if plan[q.id].state == "new"][:room]

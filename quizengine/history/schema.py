@@ -54,6 +54,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # v3: which running instance holds an open session (host:pid:token, NULL when none), so
     # that two windows on one history do not both resume it.
     ("ALTER TABLE sessions ADD COLUMN owner TEXT",),
+    # v4: the learner's own rating of an answer (1 Again .. 4 Easy, as FSRS numbers them),
+    # overruling the one its score and time give; NULL when they did not overrule it.
+    ("ALTER TABLE answers ADD COLUMN rating INTEGER CHECK (rating BETWEEN 1 AND 4)",),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 EXPECTED_TABLES = frozenset({"sessions", "answers"})

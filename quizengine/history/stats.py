@@ -6,7 +6,8 @@ Definitions (also in docs/history.md):
 - *standing*: the mean of each question's **latest** score; it shows where the learner is
   now, so weakest areas are ranked by it (a topic once failed and since learned is not weak);
 - a question is placed in an area by its tags and topic in the current bank, or, for a
-  question no longer in the bank, by those recorded with the answer;
+  question no longer in the bank, by those recorded with the answer; one without tags is in
+  the row "(untagged)", one without a topic in "(no topic)", so every answer is in a row;
 - *trend*: accuracy per calendar day (or ISO week, for histories longer than
   ``WEEKLY_AFTER_DAYS``) in the learner's time zone; periods without answers are omitted.
 """
@@ -19,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from quizengine.words import NO_TOPIC, UNTAGGED
+
 if TYPE_CHECKING:
     from quizengine.bank.model import Question
     from quizengine.history.records import AnswerRecord
@@ -28,6 +31,8 @@ AreaKind = Literal["tag", "topic"]
 WEEKLY_AFTER_DAYS = 60
 WEAK_MIN_ANSWERS = 3
 """An area needs this many answers before it can be called weak: one miss is not a pattern."""
+# Answers to questions without a tag or topic get rows of their own (UNTAGGED, NO_TOPIC), so
+# every answer is in a row of each table; they are not areas to practise, never the weakest.
 
 
 @dataclass(frozen=True)
@@ -103,9 +108,10 @@ def areas(
     def names(record: AnswerRecord) -> Iterable[str]:
         question = bank.get(record.question_id)
         if kind == "tag":
-            return question.tags if question is not None else record.tags
+            tags = question.tags if question is not None else record.tags
+            return tags or [UNTAGGED]
         topic = question.topic if question is not None else record.topic
-        return [topic] if topic else []
+        return [topic or NO_TOPIC]
 
     scores: dict[str, list[float]] = defaultdict(list)
     for record in records:
@@ -124,7 +130,7 @@ def areas(
             _mean(scores[name]),
             _mean(latest[name]),
         )
-        for name in sorted(scores)
+        for name in sorted(scores, key=lambda n: (n in (UNTAGGED, NO_TOPIC), n))
     ]
 
 
@@ -150,7 +156,11 @@ def weakest(
     candidates: Iterable[Area], limit: int = 3, min_answers: int = WEAK_MIN_ANSWERS
 ) -> list[Area]:
     """The areas with the lowest standing, among those with enough answers and room to improve."""
-    eligible = [a for a in candidates if a.answers >= min_answers and a.standing < 1.0]
+    eligible = [
+        a
+        for a in candidates
+        if a.answers >= min_answers and a.standing < 1.0 and a.name not in (UNTAGGED, NO_TOPIC)
+    ]
     # Ties: the area with more evidence first.
     return sorted(eligible, key=lambda a: (a.standing, -a.answers, a.kind, a.name))[:limit]
 

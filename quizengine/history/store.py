@@ -15,6 +15,7 @@ means the caller passed something impossible)::
     store.release_session(session.id)            # quit mid-quiz: the next start may resume it
     store.last_results()                         # -> {question_id: AnswerRecord} (latest answer)
     store.answers(question_id=None)              # -> [AnswerRecord], oldest first
+    store.rate_answer(answer.id, 3)              # the learner overrules the rating (1-4, None)
     store.schedule(questions, now=None)          # -> {question_id: Scheduled} (FSRS)
     store.due(questions, now=None)               # -> [Question] due for review, most overdue first
     store.close()                                # or use the store as a context manager
@@ -359,11 +360,20 @@ class HistoryStore:
             topic=question.topic,
         )
 
+    def rate_answer(self, answer_id: int, rating: int | None) -> None:
+        """Overrule the FSRS rating of a recorded answer (1 Again .. 4 Easy), or with None go
+        back to the one its score and time give; the schedule replays with it."""
+        if rating is not None and rating not in (1, 2, 3, 4):
+            raise ValueError(f"a rating is 1 (Again) to 4 (Easy), not {rating!r}")
+        cursor = self._write("UPDATE answers SET rating = ? WHERE id = ?", (rating, answer_id))
+        if cursor.rowcount != 1:
+            raise ValueError(f"no answer {answer_id}")
+
     def answers(self, question_id: str | None = None) -> list[AnswerRecord]:
         """Every recorded answer (or one question's), oldest first."""
         sql = (
             "SELECT id, session_id, question_id, content_hash, picked, value, score, seconds,"
-            " answered_at, tags, topic FROM answers"
+            " answered_at, tags, topic, rating FROM answers"
         )
         params: tuple[str, ...] = ()
         if question_id is not None:
@@ -450,6 +460,7 @@ def _record_from_row(row: tuple[Any, ...]) -> AnswerRecord:
         answered_at,
         tags,
         topic,
+        rating,
     ) = row
     try:
         choices = None if picked is None else _json_tuple(picked)
@@ -463,6 +474,8 @@ def _record_from_row(row: tuple[Any, ...]) -> AnswerRecord:
             raise ValueError("score, seconds or value is not a number")
         if not isinstance(question_id, str) or not (topic is None or isinstance(topic, str)):
             raise ValueError("question_id or topic is not text")
+        if rating is not None and rating not in (1, 2, 3, 4):
+            raise ValueError("rating is not 1 to 4")
         return AnswerRecord(
             id=rid,
             session_id=session_id,
@@ -475,6 +488,7 @@ def _record_from_row(row: tuple[Any, ...]) -> AnswerRecord:
             answered_at=_parse_stamp(answered_at),
             tags=tag_list,
             topic=topic,
+            rating=rating,
         )
     except (ValueError, TypeError) as error:
         raise _BadRow(_reason(error)) from None

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from quizengine.bank.model import ChoiceQuestion, NumericQuestion, Question
 from quizengine.practice.scoring import Response, original_indices, score, shuffle_choices
-
-UNTAGGED = "(untagged)"
+from quizengine.words import UNTAGGED
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,10 @@ class Attempt:
     """Picked choices in *shown* order, or the number typed."""
     score: float
     seconds: float
+    answer_id: int | None = None
+    """The history's record of it, when there is a history."""
+    rating: int | None = None
+    """The learner's own review rating (1 Again .. 4 Easy), when they overruled the score's."""
 
     @property
     def verdict(self) -> str:
@@ -88,6 +91,9 @@ class Quiz:
     shown_at: float = 0.0
     finished_at: float | None = None
     """The history session this run records into, if there is a history store."""
+    kind: str = "quiz"
+    """"quiz", "retry" or "review" (a review says so on screen)."""
+    paused_at: float | None = None
 
     def __post_init__(self) -> None:
         if not self.items:
@@ -143,6 +149,18 @@ class Quiz:
             if candidate not in self.attempts:
                 return candidate
         return None
+
+    def pause(self, now: float) -> None:
+        """Left for the bank: the time until :meth:`resume` does not count."""
+        if self.paused_at is None:
+            self.paused_at = now
+
+    def resume(self, now: float) -> None:
+        if self.paused_at is not None:
+            away = max(0.0, now - self.paused_at)
+            self.started_at += away
+            self.shown_at = now
+            self.paused_at = None
 
     @property
     def done(self) -> bool:

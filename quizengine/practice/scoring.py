@@ -6,8 +6,11 @@ The rules (also in ``docs/scoring.md``):
 - ``numeric``: 1 if the guess is within the key's tolerance (``NumericAnswer.accepts``), else 0.
 - ``multiple``, with ``n`` choices of which ``k`` are correct: each correct choice picked adds
   ``1/k``, each wrong choice picked subtracts ``1/(n-k)``, and the total is clamped at 0.
-  Picking every choice therefore scores 0, as does picking nothing, so ticking boxes at random
-  earns nothing on average; all correct and no wrong ones scores 1.
+  Picking every choice therefore scores 0, as does picking nothing; all correct and no wrong
+  ones scores 1. Before the clamp, ticking boxes at random (each with even odds) earns 0 on
+  average; the clamp lifts that to 0.16-0.25 (0.19 for 2 correct of 4 choices, 0.25 whenever
+  one choice is correct or one wrong): about what guessing a single-answer question of four
+  choices earns. ``docs/scoring.md`` has the table, and the tests recompute it by enumeration.
 
 Every function here is pure: scores depend only on the question and the response.
 """
@@ -27,6 +30,23 @@ def score_single(correct: Collection[int], picked: Collection[int]) -> float:
     return 1.0 if set(picked) == set(correct) else 0.0
 
 
+def pick_contributions(
+    n_choices: int, correct: Collection[int], picked: Collection[int]
+) -> list[float]:
+    """What each choice adds to a ``multiple`` score before the clamp: ``1/k`` for a correct
+    one picked, ``-1/(n-k)`` for a wrong one picked, 0 for one not picked (the feedback shows
+    them, so a learner sees how a partial score came about)."""
+    correct_set, picked_set = set(correct), set(picked)
+    k = len(correct_set)
+    if not 0 < k <= n_choices or not picked_set <= set(range(n_choices)):
+        raise ValueError(f"invalid key or picks: {k} correct of {n_choices}, picked {picked_set}")
+    wrong_total = n_choices - k  # 0 when every choice is correct: then no pick can be wrong
+    return [
+        0.0 if i not in picked_set else 1 / k if i in correct_set else -1 / wrong_total
+        for i in range(n_choices)
+    ]
+
+
 def score_multiple(n_choices: int, correct: Collection[int], picked: Collection[int]) -> float:
     """Partial credit with a penalty for wrong picks; see the module docstring."""
     correct_set, picked_set = set(correct), set(picked)
@@ -36,6 +56,7 @@ def score_multiple(n_choices: int, correct: Collection[int], picked: Collection[
     hits = len(picked_set & correct_set)
     misses = len(picked_set - correct_set)
     wrong_total = n_choices - k  # 0 when every choice is correct: then no pick can be wrong
+    # From the counts, not by adding up pick_contributions: all ticked must be exactly 0.
     raw = hits / k - (misses / wrong_total if wrong_total else 0.0)
     return max(0.0, raw)
 

@@ -9,7 +9,7 @@ without the history. No Textual here: the app only routes messages to a sitting.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from quizengine.bank.model import Question
@@ -88,7 +88,7 @@ class Sitting:
     ) -> Sitting:
         """A new sitting on ``questions``, with a new session in the store if there is one."""
         items = make_items(questions, shuffle=shuffle, seed=seed)
-        quiz = Quiz(items, started_at=now)
+        quiz = Quiz(items, started_at=now, kind=kind)
         session_id = None
         if store is not None:
             session = guarded(report, store.start_session, [i.question.id for i in items], kind)
@@ -111,20 +111,29 @@ class Sitting:
         first question not answered yet. The time already spent counts in the total."""
         questions = [by_id[qid] for qid in session.question_ids if qid in by_id]
         items = make_items(questions, shuffle=shuffle, seed=seed, keep_order=True)
-        quiz = Quiz(items, started_at=now)
+        quiz = Quiz(items, started_at=now, kind=session.kind)
         records = [r for r in guarded(report, store.answers) or [] if r.session_id == session.id]
         positions = {item.question.id: i for i, item in enumerate(items)}
         for record in records:  # a retried question keeps its latest answer
             if (i := positions.get(record.question_id)) is not None:
                 response = items[i].shown_response(record.picked, record.value)
-                quiz.attempts[i] = Attempt(response, record.score, record.seconds)
+                quiz.attempts[i] = Attempt(
+                    response, record.score, record.seconds, record.id, record.rating
+                )
         quiz.started_at -= sum(a.seconds for a in quiz.attempts.values())
         quiz.show(quiz.next_unanswered() or 0, now)
         return cls(quiz, store, session.id, report)
 
-    def submit(self, response: Response, now: float) -> Attempt:
-        """Score the answer to the current question and commit it to the history."""
+    def submit(self, response: Response, now: float, index: int | None = None) -> Attempt | None:
+        """Score the answer to the current question and commit it to the history.
+
+        With ``index`` (the question the answer was given to), a submit that comes late, for
+        another question or for one answered already (two Enters in one moment), is dropped:
+        None.
+        """
         quiz = self.quiz
+        if index is not None and (index != quiz.index or quiz.attempt is not None):
+            return None
         attempt = quiz.submit(response, now)
         if self.store is not None and self.session_id is not None:
             answer = (
@@ -132,7 +141,7 @@ class Sitting:
                 if isinstance(attempt.response, float)
                 else quiz.picked_in_file_order(attempt)
             )
-            guarded(
+            record = guarded(
                 self.report,
                 self.store.record_answer,
                 self.session_id,
@@ -141,7 +150,31 @@ class Sitting:
                 attempt.score,
                 attempt.seconds,
             )
+            if record is not None:  # the rating can be overruled once it is recorded
+                attempt = replace(attempt, answer_id=record.id)
+                quiz.attempts[quiz.index] = attempt
         return attempt
+
+    def rate(self, index: int, rating: int | None) -> bool:
+        """Overrule the review rating of question ``index``'s answer (1 Again .. 4 Easy; None:
+        the one its score gives). False when there is no recorded answer or the store failed."""
+        attempt = self.quiz.attempts.get(index)
+        if self.store is None or attempt is None or attempt.answer_id is None:
+            return False
+        try:
+            self.store.rate_answer(attempt.answer_id, rating)
+        except HistoryError as error:
+            self.report(error)
+            return False
+        self.quiz.attempts[index] = replace(attempt, rating=rating)
+        return True
+
+    def pause(self, now: float) -> None:
+        """Left for the bank (Esc): the time away does not count."""
+        self.quiz.pause(now)
+
+    def resume_after_pause(self, now: float) -> None:
+        self.quiz.resume(now)
 
     def finish(self, now: float) -> None:
         self.quiz.finish(now)

@@ -10,8 +10,10 @@ the simulation panel loads them inside its worker, so start-up stays quick.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
 
 from textual import on, work
@@ -22,7 +24,15 @@ from textual.screen import Screen
 from quizengine.bank.model import Bank, Question
 from quizengine.practice.quiz import Quiz
 from quizengine.practice.sitting import Sitting, guarded, unfinished
-from quizengine.tui.messages import BackToBank, Navigate, OpenSimulation, RetryWrong, Submitted
+from quizengine.tui.messages import (
+    BackToBank,
+    Navigate,
+    OpenSimulation,
+    Rate,
+    RetryWrong,
+    ShowFeedback,
+    Submitted,
+)
 from quizengine.tui.screens.browser import BrowserScreen, Standing
 from quizengine.tui.widgets.controls import screen_actions
 
@@ -33,8 +43,19 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+SCREENSHOTS_ENV = "QUIZENGINE_SCREENSHOTS"
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def screenshot_directory(configured: str | None, downloads: Path, cwd: Path) -> Path:
+    """Where a screenshot goes: ``$QUIZENGINE_SCREENSHOTS`` if set, else the Downloads folder
+    when there is one (Textual's choice), else the working directory."""
+    if configured:
+        return Path(configured).expanduser()
+    return downloads if downloads.is_dir() else cwd
 
 
 class QuizApp(App[None]):
@@ -43,7 +64,8 @@ class QuizApp(App[None]):
     CSS_PATH = "quizengine.tcss"
     TITLE = "quizengine"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Help", key_display="?"),
+        # F1 too: in a text box, ? is typed.
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
         # Textual's own ctrl+q is a priority binding that hides the browser's shown one.
         Binding("ctrl+q", "quit", "Quit", show=False),
     ]
@@ -71,12 +93,19 @@ class QuizApp(App[None]):
         self.seed = seed
         self.clock = clock
         self.sitting: Sitting | None = None
+        self.paused: Sitting | None = None
+        """A sitting left with Esc: the browser offers to resume it."""
         self.start_questions = list(start)
         self.start_kind = start_kind
 
     # -- start-up ----------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
-        return BrowserScreen(self.bank.questions, self.bank.diagnostics, now=self.clock())
+        return BrowserScreen(
+            self.bank.questions,
+            self.bank.diagnostics,
+            now=self.clock(),
+            nothing_loaded=self.bank.nothing_loaded(),
+        )
 
     def on_mount(self) -> None:
         if self.store is not None:
@@ -177,8 +206,9 @@ class QuizApp(App[None]):
 
     def on_unmount(self) -> None:
         """Quitting mid-quiz lets go of its session, so the next start offers to resume it."""
-        if self.sitting is not None:
-            self.sitting.release()
+        for sitting in (self.sitting, self.paused):
+            if sitting is not None:
+                sitting.release()
 
     @property
     def _by_id(self) -> dict[str, Question]:
@@ -214,21 +244,63 @@ class QuizApp(App[None]):
         else:
             self.switch_screen(screen)
 
+    @on(BrowserScreen.Resume)
+    def resume_paused(self) -> None:
+        """Back to the sitting left with Esc, on the question it was left at."""
+        if self.paused is None:
+            return
+        self.sitting, self.paused = self.paused, None
+        self.sitting.resume_after_pause(self._seconds())
+        self.browser.paused = None
+        self._show_quiz_screen()
+
     @on(Submitted)
     def _submitted(self, message: Submitted) -> None:
-        assert self.sitting is not None
-        self.sitting.submit(message.response, self._seconds())
-        self._show_quiz_screen()
+        # A second submit of the same answer (two Enters in one moment) is dropped there.
+        if self.sitting is not None and self.sitting.submit(
+            message.response, self._seconds(), index=message.index
+        ):
+            self._show_quiz_screen()
+
+    @on(Rate)
+    def _rate(self, message: Rate) -> None:
+        if self.sitting is None or not self.sitting.rate(message.index, message.rating):
+            return
+        from quizengine.tui.screens.feedback import FeedbackScreen  # loaded: it sent Rate
+
+        if isinstance(self.screen, FeedbackScreen):
+            self.screen.show_rating()
 
     @on(Navigate)
     def _navigate(self, message: Navigate) -> None:
         quiz = self.quiz
         assert quiz is not None
         if message.index >= len(quiz.items):
-            self._finish()
+            self._end_or_ask()
         elif message.index >= 0:
             quiz.show(message.index, self._seconds())
             self._show_quiz_screen()
+
+    def _end_or_ask(self) -> None:
+        """To the summary, asking first when questions would be left unanswered."""
+        quiz = self.quiz
+        assert quiz is not None
+        unanswered = [i + 1 for i in range(len(quiz.items)) if i not in quiz.attempts]
+        if not unanswered:
+            self._finish()
+            return
+        from quizengine.tui.dialogs.confirm_end import ConfirmEndScreen, EndChoice
+
+        def chosen(choice: EndChoice | None) -> None:
+            if self.quiz is not quiz:
+                return
+            if choice == "end":
+                self._finish()
+            elif choice == "unanswered":
+                quiz.show(unanswered[0] - 1, self._seconds())
+                self._show_quiz_screen()
+
+        self.push_screen(ConfirmEndScreen(unanswered), chosen)
 
     def _finish(self) -> None:
         assert self.sitting is not None
@@ -243,10 +315,26 @@ class QuizApp(App[None]):
         assert self.quiz is not None
         self.start_quiz(self.quiz.to_retry(), kind="retry")
 
+    @on(ShowFeedback)
+    def _show_feedback(self, message: ShowFeedback) -> None:
+        """From the summary: a question's feedback again (Esc returns to the summary)."""
+        from quizengine.tui.screens.feedback import ReopenedFeedback
+
+        assert self.quiz is not None
+        self.push_screen(ReopenedFeedback(self.quiz, message.index))
+
     @on(BackToBank)
-    def _back(self) -> None:
+    def _back(self, message: BackToBank) -> None:
+        sitting = self.sitting
+        if message.paused and sitting is not None and sitting.quiz.finished_at is None:
+            if self.paused is not None and self.paused is not sitting:
+                self.paused.release()  # one sitting kept at a time; the history keeps the other
+            self.paused = sitting
+            sitting.pause(self._seconds())
         self.sitting = None
-        self.pop_screen()
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.browser.paused = self.paused.quiz if self.paused is not None else None
         if self.store is not None:
             self.refresh_standings()
 
@@ -285,6 +373,19 @@ class QuizApp(App[None]):
             self.screen.dismiss()
         else:
             self.push_screen(HelpScreen(self.screen))
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """As Textual's, but never into a Downloads folder that does not exist (it would fail)."""
+        if path is None:
+            from platformdirs import user_downloads_path
+
+            folder = screenshot_directory(
+                os.environ.get(SCREENSHOTS_ENV), user_downloads_path(), Path.cwd()
+            )
+            path = str(folder)
+        return super().deliver_screenshot(filename, path, time_format)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers every action the current screen has a key for, with that key."""

@@ -17,11 +17,12 @@ if TYPE_CHECKING:
 
 
 class Submitted(Message):
-    """The learner submitted ``response`` to the question on screen."""
+    """The learner submitted ``response`` to question ``index`` (the one on screen)."""
 
-    def __init__(self, response: Response) -> None:
+    def __init__(self, response: Response, index: int) -> None:
         super().__init__()
         self.response = response
+        self.index = index
 
 
 class Navigate(Message):
@@ -46,4 +47,26 @@ class RetryWrong(Message):
 
 
 class BackToBank(Message):
-    """Leave the quiz for the bank browser."""
+    """Leave the quiz for the bank browser: ``paused`` keeps it to resume from there."""
+
+    def __init__(self, *, paused: bool = False) -> None:
+        super().__init__()
+        self.paused = paused
+
+
+class ShowFeedback(Message):
+    """From the summary: show question ``index``'s feedback and explanation again."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+
+class Rate(Message):
+    """The learner overrules the review rating of question ``index``'s answer (1 Again .. 4
+    Easy, or None for the one its score gives)."""
+
+    def __init__(self, index: int, rating: int | None) -> None:
+        super().__init__()
+        self.index = index
+        self.rating = rating

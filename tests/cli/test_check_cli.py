@@ -79,12 +79,32 @@ def test_new_writes_a_template_that_checks_clean(
         str(tmp_path),
     )
     assert code == 0 and f"my-{kind}.md" in out
+    written = (tmp_path / f"my-{kind}.md").read_text(encoding="utf-8")
+    assert ("choice" in written) == (kind != "numeric")  # a number has no choices to explain
     code, out, _ = run_cli(capsys, "check", str(tmp_path))
     assert code == 0, out
     again, _, err = run_cli(
         capsys, "new", "--id", f"my-{kind}", "--title", "x", "--dir", str(tmp_path)
     )
     assert again == 2 and "exists" in err
+
+
+def test_a_bad_id_is_explained_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "q.md"
+    path.write_text(VALID_SINGLE.replace("id: ", "id: Bad_", 1), encoding="utf-8")
+    code, out, _ = run_cli(capsys, "check", str(path))
+    assert code == 1
+    assert "id: use lowercase letters, digits and single dashes" in out
+    assert "pattern" not in out and "^[a-z" not in out
+
+
+def test_check_names_the_folder_without_a_valid_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("empty").mkdir()
+    code, _, err = run_cli(capsys, "check", "empty")
+    assert code == 0 and "no question file (*.md) in empty" in err
 
 
 def test_new_rejects_a_bad_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -199,7 +199,7 @@ def test_review_with_nothing_due_says_when_the_next_one_is(
         session = store.start_session(["chain-bound"])
         store.record_answer(session.id, questions["chain-bound"], 0.0625, 1.0, 30.0)
     code, out, _ = run_cli(capsys, "review", str(bank_dir))  # would open the TUI if any were due
-    assert code == 0 and "Nothing is due. Next: chain-bound on " in out
+    assert code == 0 and "Nothing is due. Next: “Two sigmoids” on " in out  # by title
 
 
 async def test_review_opens_the_tui_on_the_due_questions_and_records_a_review(
@@ -280,3 +280,43 @@ def test_a_real_process_prints_stats_and_a_clean_error(
     assert done.returncode == 2
     assert done.stderr.startswith("quizengine: error: ") and "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+def test_review_new_takes_unseen_questions_up_to_a_daily_limit(
+    db: Path, bank_dir: Path, questions: dict[str, Question], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with HistoryStore.open(db) as store:  # one question met today: right, due in days
+        session = store.start_session(["chain-bound"])
+        store.record_answer(session.id, questions["chain-bound"], 0.0625, 1.0, 30.0)
+    never = [qid for qid in questions if qid != "chain-bound"]
+    code, out, _ = run_cli(capsys, "review", str(bank_dir), "--list", "--new", "2")
+    # chain-bound was new today too: room for one more
+    assert code == 0 and out.count("new (--new)") == 1 and never[0] in out
+    code, out, _ = run_cli(capsys, "review", str(bank_dir), "--list", "--new", "9")
+    assert out.count("new (--new)") == len(never)
+    code, out, _ = run_cli(
+        capsys, "review", str(bank_dir), "--list", "--new", "9", "--format", "json"
+    )
+    rows = json.loads(out)
+    assert [r["due"] for r in rows] == [None] * len(never)
+    code, out, _ = run_cli(capsys, "review", str(bank_dir), "--list")  # 0 by default
+    assert "Nothing is due" in out
+    code, _, err = run_cli(capsys, "review", str(bank_dir), "--new", "-1")
+    assert code == 2 and "--new must be 0 or more" in err
+
+
+def test_introduced_on_counts_first_answers_of_the_day() -> None:
+    from quizengine.history.records import AnswerRecord
+    from quizengine.history.schedule import introduced_on
+
+    def answer(qid: str, at: dt.datetime) -> AnswerRecord:
+        return AnswerRecord(1, 1, qid, "h", (0,), None, 1.0, 5.0, at)
+
+    day = START.date()
+    answers = [
+        answer("a", START - dt.timedelta(days=1)),  # a is not new today: met yesterday
+        answer("a", START),
+        answer("b", START),
+        answer("b", START + dt.timedelta(hours=1)),
+    ]
+    assert introduced_on(answers, day, dt.UTC) == 1

@@ -127,3 +127,17 @@ def test_summary_figures_and_json() -> None:
 def test_an_empty_history_summarizes_to_zeros() -> None:
     summary = summarize([], [make_question("a")], due=0, tz=dt.UTC)
     assert (summary.answers, summary.accuracy, summary.new, summary.trend) == (0, 0.0, 1, [])
+
+
+def test_untagged_and_topicless_answers_have_rows_of_their_own() -> None:
+    """Every answer is in a row of each table (issue 14: rows summed to less than the total)."""
+    tagged = make_question("tagged", tags=("t",), topic="x")
+    bare = make_question("bare")
+    records = [rec("tagged", 1.0), rec("bare", 0.0), rec("bare", 0.0), rec("bare", 0.5)]
+    bank = {q.id: q for q in (tagged, bare)}
+    by_tag = areas(records, "tag", bank)
+    by_topic = areas(records, "topic", bank)
+    assert [(a.name, a.answers) for a in by_tag] == [("t", 1), ("(untagged)", 3)]
+    assert [(a.name, a.answers) for a in by_topic] == [("x", 1), ("(no topic)", 3)]
+    assert sum(a.answers for a in by_tag) == sum(a.answers for a in by_topic) == len(records)
+    assert weakest(by_tag + by_topic, min_answers=1) == []  # not areas to practise

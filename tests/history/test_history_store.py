@@ -399,3 +399,38 @@ def test_a_lock_held_too_long_is_a_history_error_not_a_crash(tmp_path: Path) -> 
             other.close()
         store.record_answer(session.id, SINGLE, [0], 1.0, 1.0)  # fine once released
         assert len(store.answers()) == 1
+
+
+def test_a_v3_database_gains_ratings_and_a_rating_overrules_the_schedule(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from fsrs import Rating
+
+    from quizengine.history.schedule import card_for
+
+    path = tmp_path / "v3.sqlite3"
+    raw = sqlite3.connect(path, isolation_level=None)
+    for migration in MIGRATIONS[:3]:
+        for statement in migration:
+            raw.execute(statement)
+    raw.execute("PRAGMA user_version = 3")
+    raw.close()
+    with HistoryStore.open(path, clock=clock) as store:
+        session = store.start_session([SINGLE.id])
+        answer = store.record_answer(session.id, SINGLE, [0], 1.0, 60.0)  # right, slowly: Good
+        assert store.answers()[0].rating is None
+        by_score = card_for(store.answers()).due
+        store.rate_answer(answer.id, int(Rating.Again))  # the learner knows it was a guess
+        assert store.answers()[0].rating == 1
+        assert card_for(store.answers()).due < by_score  # back sooner
+        store.rate_answer(answer.id, None)
+        assert card_for(store.answers()).due == by_score
+        with pytest.raises(ValueError, match="1 \\(Again\\) to 4"):
+            store.rate_answer(answer.id, 5)
+        with pytest.raises(ValueError, match="no answer"):
+            store.rate_answer(999, 3)
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    finally:
+        raw.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import combinations
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from quizengine.bank.model import (
 )
 from quizengine.practice.scoring import (
     original_indices,
+    pick_contributions,
     reorder_choices,
     score,
     score_multiple,
@@ -128,3 +131,52 @@ def test_shuffle_keeps_the_key(seed: int, key: list[bool]) -> None:
 def test_reorder_rejects_a_non_permutation() -> None:
     with pytest.raises(ValueError, match="not a permutation"):
         reorder_choices(make_question("single", [True, False]), [0, 0])
+
+
+def expected_random_score(n: int, k: int, *, at_least_one: bool) -> float:
+    """The mean score over every set of picks (each box ticked with even odds)."""
+    picks = [
+        frozenset(c)
+        for size in range(1 if at_least_one else 0, n + 1)
+        for c in combinations(range(n), size)
+    ]
+    return sum(score_multiple(n, range(k), p) for p in picks) / len(picks)
+
+
+def documented_guessing_table() -> list[tuple[int, list[int], float, float]]:
+    text = (Path(__file__).parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    section = text.split("## What guessing earns", 1)[1]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0].isdigit():
+            ks = [int(k) for k in cells[1].split(" or ")]
+            rows.append((int(cells[0]), ks, float(cells[2]), float(cells[3])))
+    return rows
+
+
+def test_random_guessing_expectation_is_as_documented() -> None:
+    """The clamp makes random ticking earn 0.16-0.25, not 0: docs/scoring.md says so, with a
+    table this test recomputes by enumerating every set of picks."""
+    rows = documented_guessing_table()
+    assert {n for n, *_ in rows} == {3, 4, 5, 6}
+    for n, ks, any_picks, some_picks in rows:
+        for k in ks:
+            assert round(expected_random_score(n, k, at_least_one=False), 2) == any_picks
+            assert round(expected_random_score(n, k, at_least_one=True), 2) == some_picks
+    # Before the clamp the expectation is exactly 0, as the docs explain.
+    for n in range(2, 8):
+        for k in range(1, n):
+            raw = [sum(pick_contributions(n, range(k), c)) for c in all_subsets(n)]
+            assert sum(raw) / len(raw) == pytest.approx(0.0, abs=1e-12)
+    assert expected_random_score(4, 2, at_least_one=False) == pytest.approx(3 / 16)
+
+
+def all_subsets(n: int) -> list[frozenset[int]]:
+    return [frozenset(c) for size in range(n + 1) for c in combinations(range(n), size)]
+
+
+def test_pick_contributions_add_up_to_the_score_before_the_clamp() -> None:
+    assert pick_contributions(4, [0, 1], [0, 2]) == [0.5, 0.0, -0.5, 0.0]
+    assert pick_contributions(3, [0, 1, 2], [1]) == pytest.approx([0, 1 / 3, 0])
+    assert score_multiple(4, [0, 1], [2]) == 0.0 and sum(pick_contributions(4, [0, 1], [2])) < 0

@@ -14,6 +14,7 @@ from textual_plotext import PlotextPlot
 from quizengine.history.stats import Summary
 from quizengine.history.store import HistoryStore
 from quizengine.tui.screens.stats import StatsScreen, headline
+from quizengine.tui.widgets.controls import KeyBar
 
 A = make_question("a", tags=("x",), topic="t")
 B = make_question("b", tags=("x", "y"), topic="t")
@@ -59,6 +60,11 @@ async def test_the_stats_screen_shows_the_figures_and_goes_back(tmp_path: Path) 
                 ["y", "1", "1", "100%", "100%"],
             ]
             assert screen.query_one(PlotextPlot).display  # two days: a trend to draw
+            # The status line and key bar of every other screen, not Textual's own.
+            assert not screen.query("Header, Footer")
+            assert str(screen.query_one("#status", Static).content) == "Statistics"
+            bar = screen.query_one(KeyBar).render().plain
+            assert bar.startswith(" b Back  q Quit")
             await pilot.press("b")
             await pilot.pause()
             assert not isinstance(app.screen, StatsScreen)

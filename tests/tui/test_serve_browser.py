@@ -76,7 +76,7 @@ def test_a_tab_answers_the_first_question_and_the_history_keeps_it(
         assert "What is the largest value the derivative" in tab.text
         tab.press("2", "Enter")
         tab.wait_for("Correct · score 1 of 1")
-        assert "☑ ✓ 0.25" in tab.text
+        assert "☒ ✓ 0.25" in tab.text  # picked (☒), correct (✓)
         # A reference opens in a new browser tab.
         with context.expect_page() as reference:
             tab.click_text("Glorot & Bengio (2010)")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.content import Content
-from textual.widgets import Checkbox, DataTable, Markdown, RadioButton, Static
+from textual.widgets import Checkbox, DataTable, Input, Markdown, RadioButton, Static
 from tui_support import BANK_DIR, Clock, fixture_bank
 
 from quizengine.bank.model import Bank
@@ -67,7 +67,7 @@ async def test_titles_are_shown_as_written_not_as_markup() -> None:
         assert cell == "Brackets [bold]stay[/bold] [x]"
         rendered = "\n".join(strip.text for strip in table.render_lines(table.region.reset_offset))
         assert "[bold]stay[/bold] [x]" in rendered
-        await pilot.press("enter", "f")  # and in the summary, with a tag that looks like markup
+        await pilot.press("enter", "f", "y")  # and in the summary, with a tag like markup
         assert isinstance(app.screen, SummaryScreen)
         for selector in ("#by-question", "#by-tag"):
             table = app.screen.query_one(selector, DataTable)
@@ -78,15 +78,33 @@ async def test_titles_are_shown_as_written_not_as_markup() -> None:
             ) in (rendered)
 
 
-async def test_an_empty_bank_says_so_instead_of_blaming_the_filter() -> None:
-    app = QuizApp(Bank(), clock=Clock())
+async def test_an_empty_bank_says_so_instead_of_blaming_the_filter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizengine.bank.load import load_bank
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty").mkdir()
+    app = QuizApp(load_bank([Path("empty")]), clock=Clock())
     async with app.run_test(size=SIZE) as pilot:
-        assert "no question loaded" in text_of(app.screen, "#counts")
+        assert "no question file (*.md) in empty" in text_of(app.screen, "#counts")
         await pilot.press("enter")
         assert isinstance(app.screen, BrowserScreen)
         assert [n.message for n in app._notifications] == [
-            "There is no question to take: no file loaded."
+            "There is no question to take: no question file (*.md) in empty."
         ]
+
+
+def test_an_all_broken_folder_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizengine.bank.load import load_bank
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "broken").mkdir()
+    for name in ("a.md", "b.md"):
+        (tmp_path / "broken" / name).write_text("no frontmatter\n", encoding="utf-8")
+    bank = load_bank([Path("broken")])
+    assert bank.nothing_loaded() == "no valid question in broken: all 2 files failed to load"
+    assert Bank().nothing_loaded() == "no question file (*.md) in the paths given"
 
 
 async def test_typing_filters_the_browser() -> None:
@@ -120,6 +138,8 @@ def test_filter_words_and_tags() -> None:
     assert matches(question, "#initial medium")
     assert not matches(question, "#layers")  # a word of the title is not a tag
     assert not matches(question, "early hard")
+    assert matches(question, "lay")  # the start of a word, as one types
+    assert not matches(question, "ayers")  # not the middle of one
 
 
 async def test_enter_on_a_row_starts_that_question_alone() -> None:
@@ -144,9 +164,10 @@ async def test_single_choice_right_answer() -> None:
         assert isinstance(app.screen, FeedbackScreen)
         status = text_of(app.screen, "#status")
         assert "Correct" in status and "score 1 of 1" in status
+        picks = app.screen.picks_text  # type: ignore[attr-defined]
+        assert "☒ ✓ 0.25" in picks
+        assert "☐ ✗ 1" in picks
         feedback = app.screen.query_one("#feedback", Markdown).source
-        assert "- ☑ **✓** 0.25" in feedback
-        assert "- ☐ **✗** 1" in feedback
         assert "0.5 · 0.5 = **0.25**" in feedback  # the explanation
         assert "[Glorot & Bengio (2010)](https://" in feedback  # the references
 
@@ -175,13 +196,13 @@ async def test_multiple_choice_partial_credit_and_feedback_marks() -> None:
         assert app.quiz.attempts[1].response == frozenset({0, 1})
         status = text_of(app.screen, "#status")
         assert "Wrong" in status  # +1/2 for the right pick, -1/2 for the wrong one
-        feedback = app.screen.query_one("#feedback", Markdown).source
-        assert (
-            "- ☑ **✓** Replace the sigmoids with ReLU and use He initialization · [claim](sim:"
-            in feedback
+        picks = app.screen.picks_text.splitlines()  # type: ignore[attr-defined]
+        assert picks[2] == (
+            "☒ ✓   +0.5 Replace the sigmoids with ReLU and use He initialization · claim"
         )
-        assert "- ☑ **✗** Raise the learning rate tenfold — *wrong pick*" in feedback
-        assert "- ☐ **✓** Add batch normalization before each sigmoid — *missed*" in feedback
+        assert picks[3] == "☒ ✗   −0.5 Raise the learning rate tenfold — wrong pick"
+        assert picks[4] == "☐ ✓      0 Add batch normalization before each sigmoid — missed"
+        assert picks[-1] == "Score: 0.5 − 0.5 = 0"
 
 
 def test_hanging_lines_indent_a_wrapped_label_under_its_text() -> None:
@@ -238,14 +259,16 @@ async def test_numeric_answer(typed: str, verdict: str) -> None:
         assert "the key: **0.25** (± 0.001)" in feedback
 
 
-async def test_numeric_input_leaves_letters_to_the_keys() -> None:
+async def test_keys_work_again_once_tab_leaves_the_number_box() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "n", "n", "1", "p")  # "1" is typed, "p" goes back
+        await pilot.press("enter", "n", "n", "1", "p")  # both typed into the box
+        assert app.screen.query_one("#number", Input).value == "1p"
+        await pilot.press("tab", "p")  # out of the box: p goes back
         assert isinstance(app.screen, QuestionScreen)
         assert app.screen.question.type == "multiple"
         await pilot.press("n")
-        assert app.screen.query_one("#number").value == ""  # a fresh screen
+        assert app.screen.query_one("#number", Input).value == ""  # a fresh screen
 
 
 async def test_previous_question_shows_its_feedback_again() -> None:
@@ -284,14 +307,14 @@ async def test_summary_scores_times_and_retries_the_wrong_ones() -> None:
         await pilot.press("r")
         assert isinstance(app.screen, QuestionScreen)
         assert [i.question.id for i in app.quiz.items] == ["deep-net-remedies", "sigmoid-max"]
-        await pilot.press("f", "b")  # end at once, back to the bank
+        await pilot.press("f", "y", "b")  # end at once, back to the bank
         assert isinstance(app.screen, BrowserScreen)
 
 
 async def test_finish_key_counts_unanswered_as_zero() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter", "2", "enter", "f")
+        await pilot.press("enter", "2", "enter", "f", "y")
         assert isinstance(app.screen, SummaryScreen)
         assert "Score 1 / 3 (33%)" in text_of(app.screen, "#headline")
         assert "1 of 3 answered" in text_of(app.screen, "#headline")
@@ -562,7 +585,7 @@ async def test_start_opens_a_quiz_at_once(tmp_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
         assert app.screen.question.id == "sigmoid-max"
-        await pilot.press("f", "b")
+        await pilot.press("tab", "f", "y", "b")  # out of the number box, end, to the bank
         assert isinstance(app.screen, BrowserScreen)  # the whole bank to go on with
     assert store.sessions()[-1].kind == "review"
     store.close()

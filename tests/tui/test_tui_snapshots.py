@@ -12,8 +12,8 @@ import pytest
 from textual.pilot import Pilot
 from tui_support import BANK_DIR, Clock, fixture_bank
 
-from quizengine.lab import experiments as simdata
 from quizengine.tui.app import QuizApp
+from quizengine.tui.screens import simulation
 
 SnapCompare = Callable[..., bool]
 
@@ -40,6 +40,17 @@ class TestQuestion:
         assert snap_compare(app, press=["enter", "n", "n", *"0.3"], terminal_size=(80, 24))
 
 
+class TestEnd:
+    def test_asks_with_questions_unanswered(self, snap_compare: SnapCompare, app: QuizApp) -> None:
+        assert snap_compare(app, press=["enter", "2", "enter", "f"], terminal_size=(80, 24))
+
+
+class TestNumber:
+    def test_says_what_it_cannot_read(self, snap_compare: SnapCompare, app: QuizApp) -> None:
+        press = ["enter", "n", "n", *"1e400"]
+        assert snap_compare(app, press=press, terminal_size=(80, 24))
+
+
 class TestFeedback:
     def test_partly_right(self, snap_compare: SnapCompare, app: QuizApp) -> None:
         assert snap_compare(app, press=["enter", "n", "1", "enter"], terminal_size=(80, 24))
@@ -52,10 +63,10 @@ class TestSummary:
 
 
 class StoppedClock:
-    """Stands in for the time module in simdata: every run takes 0.0 s on the status line."""
+    """Stands in for the time module of the panel: every run takes 0.0 s on the status line."""
 
     @staticmethod
-    def perf_counter() -> float:
+    def monotonic() -> float:
         return 0.0
 
 
@@ -63,7 +74,7 @@ class TestSimulation:
     def test_the_explanations_link_against_the_usual_remedy(
         self, snap_compare: SnapCompare, app: QuizApp, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(simdata, "time", StoppedClock)
+        monkeypatch.setattr(simulation, "time", StoppedClock)
 
         async def run_the_simulation(pilot: Pilot[None]) -> None:
             await pilot.press("enter", "n", "1", "enter", "s")

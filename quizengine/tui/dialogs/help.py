@@ -14,8 +14,9 @@ from textual.widgets import Markdown
 from quizengine.tui.widgets.controls import screen_actions
 
 GENERAL = """\
-**?** opens this help anywhere, **Ctrl+P** the command palette (every key above is there too, and
-*Theme* changes the colours), **Ctrl+Q** quits. Answers are saved as soon as you submit them.
+**?** opens this help anywhere (**F1** too, which works in a text box as well), **Ctrl+P** the
+command palette (every key above is there too, and *Theme* changes the colours), **Ctrl+Q** quits.
+Answers are saved as soon as you submit them.
 """
 
 
@@ -27,7 +28,7 @@ class HelpScreen(ModalScreen[None]):
     """Keys and a short guide for the screen below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close", key_display="esc")
+        Binding("escape,q,question_mark,f1", "dismiss", "Close", key_display="esc")
     ]
 
     def __init__(self, under: Screen[object]) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal, get_args
 
 from rich.text import Text
 from textual import events, on
@@ -18,7 +19,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from quizengine.bank.diagnostics import Diagnostic
-from quizengine.bank.model import Question
+from quizengine.bank.model import Difficulty, Question
+from quizengine.practice.quiz import Quiz
 from quizengine.tui.widgets.controls import KeyBar, KeyedInput, plain_cell
 from quizengine.words import format_score, plural
 
@@ -31,20 +33,88 @@ class Standing:
     due: dt.datetime | None = None
 
 
+DIFFICULTIES = frozenset(get_args(Difficulty))
+WORD = r"[^\W_]+"  # compiled on the first filter, not at start-up
+
+
+def words_of(question: Question) -> set[str]:
+    """The words a filter can match: of the title, id, topic and tags (``learning-rate`` gives
+    ``learning`` and ``rate``), lowercase."""
+    text = " ".join([question.title, question.id, question.topic or "", *question.tags])
+    return set(re.findall(WORD, text.lower()))
+
+
 def matches(question: Question, query: str) -> bool:
-    """Every word of ``query`` must match: ``#tag`` a tag's start, other words anywhere in the
-    title, id, topic, tags or difficulty (case-insensitive)."""
+    """Every word of ``query`` must match (case-insensitive): ``#tag`` a tag's start; a
+    difficulty (``easy``, ``medium``, ``hard``) the question's difficulty; any other word the
+    start of a word of the title, id, topic or tags (``relu`` finds "ReLU's", ``hard`` does not
+    find "hardware")."""
     tags = [tag.lower() for tag in question.tags]
-    haystack = " ".join(
-        [question.title, question.id, question.topic or "", question.difficulty, *tags]
-    ).lower()
+    words: set[str] | None = None  # found on the first plain word (none at start-up)
     for word in query.lower().split():
         if word.startswith("#"):
             if not any(tag.startswith(word[1:]) for tag in tags):
                 return False
-        elif word not in haystack:
-            return False
+        elif word in DIFFICULTIES:
+            if question.difficulty != word:
+                return False
+        else:
+            words = words_of(question) if words is None else words
+            if not any(w.startswith(part) for part in re.findall(WORD, word) for w in words):
+                return False
     return True
+
+
+SortOrder = Literal["file", "due", "last"]
+SORT_ORDERS: tuple[SortOrder, ...] = ("file", "due", "last")
+SORT_NAMES = {"file": "", "due": "sorted by due date", "last": "sorted by last score"}
+
+
+def sort_questions(
+    questions: Sequence[Question], standings: Mapping[str, Standing], order: SortOrder
+) -> list[Question]:
+    """``due``: the soonest due first; ``last``: the lowest last score first. Questions the
+    history knows nothing of come last, in file order (the sort is stable)."""
+    if order == "file":
+        return list(questions)
+    never = (1, 0.0)
+
+    def key(question: Question) -> tuple[int, float]:
+        standing = standings.get(question.id)
+        if standing is None:
+            return never
+        if order == "due":
+            return never if standing.due is None else (0, standing.due.timestamp())
+        return never if standing.last_score is None else (0, standing.last_score)
+
+    return sorted(questions, key=key)
+
+
+@dataclass(frozen=True)
+class TagStanding:
+    tag: str
+    standing: float
+    """The mean of the tag's answered questions' last scores."""
+    answered: int
+
+
+def weakest_tag(
+    questions: Sequence[Question], standings: Mapping[str, Standing]
+) -> TagStanding | None:
+    """The tag whose answered questions have the lowest mean last score (more answered first
+    on a tie, then by name); None when no tagged question was answered."""
+    scores: dict[str, list[float]] = {}
+    for question in questions:
+        standing = standings.get(question.id)
+        if standing is None or standing.last_score is None:
+            continue
+        for tag in question.tags:
+            scores.setdefault(tag, []).append(standing.last_score)
+    ranked = sorted(
+        (TagStanding(tag, sum(v) / len(v), len(v)) for tag, v in scores.items()),
+        key=lambda t: (t.standing, -t.answered, t.tag),
+    )
+    return ranked[0] if ranked else None
 
 
 def due_label(due: dt.datetime | None, now: dt.datetime) -> str:
@@ -99,15 +169,22 @@ class BrowserScreen(Screen[None]):
     HELP = """\
 ## Bank browser
 
-Type to filter: every word must appear in the title, id, topic, tags or difficulty;
-`#word` matches tags that start with it. **Enter** in the filter starts a quiz of every question
-shown; **↓** moves to the list, where **Enter** starts one question alone. **Ctrl+T** steps the
-filter through the tags. *Last* is your latest score and *Due* when the question is up for review:
-**Ctrl+R** reviews the questions due now, **Ctrl+S** shows your statistics.
+Type to filter: every word must start a word of the title, id, topic or tags (`relu` finds
+"ReLU's"); `#word` matches tags that start with it, and `easy`, `medium` or `hard` the difficulty.
+**Enter** in the filter starts a quiz of every question shown; **↓** moves to the list, where
+**Enter** starts one question alone. **Ctrl+T** steps the filter through the tags.
+
+*Last* is your latest score and *Due* when the question is up for review: **Ctrl+B** sorts by
+due date, then by last score (lowest first), then back to file order; **Ctrl+G** practises the
+tag where you stand weakest; **Ctrl+R** reviews the questions due now; **Ctrl+S** shows your
+statistics. **Ctrl+O** resumes a quiz left with Esc.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+o", "resume", "Resume"),
         Binding("ctrl+t", "next_tag", "Tags"),
+        Binding("ctrl+b", "sort", "Sort"),
+        Binding("ctrl+g", "weakest", "Weakest"),
         Binding("ctrl+r", "review", "Review"),
         Binding("ctrl+s", "app.stats", "Stats"),
         Binding("ctrl+q", "app.quit", "Quit"),
@@ -122,6 +199,9 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             self.kind = kind
             """"quiz", or "review" for the questions due (the history keeps the difference)."""
 
+    class Resume(Message):
+        """Go back to the quiz left with Esc."""
+
     def __init__(
         self,
         questions: Sequence[Question],
@@ -129,15 +209,32 @@ filter through the tags. *Last* is your latest score and *Due* when the question
         standings: Mapping[str, Standing] | None = None,
         *,
         now: dt.datetime,
+        nothing_loaded: str = "no question loaded: give files or folders of question files",
     ) -> None:
+        """``nothing_loaded``: what to say when ``questions`` is empty (which folder held none)."""
         super().__init__()
         self.questions = list(questions)
+        self.nothing_loaded = nothing_loaded
         self.errors = [d for d in diagnostics if d.severity == "error"]
         self.standings = dict(standings or {})
         self.now = now
         self.shown: list[Question] = []
         self.tags = sorted({tag for q in self.questions for tag in q.tags})
         self.title_width = 36
+        self._paused: Quiz | None = None
+        self.order: SortOrder = "file"
+
+    @property
+    def paused(self) -> Quiz | None:
+        """The quiz left with Esc, which Ctrl+O resumes."""
+        return self._paused
+
+    @paused.setter
+    def paused(self, quiz: Quiz | None) -> None:
+        self._paused = quiz
+        if self.is_mounted:
+            self._show_counts()
+            self.refresh_bindings()
 
     def compose(self) -> ComposeResult:
         yield Static(id="counts")
@@ -192,7 +289,8 @@ filter through the tags. *Last* is your latest score and *Due* when the question
             self.shown[table.cursor_row].id if 0 <= table.cursor_row < len(self.shown) else None
         )
         table.clear()
-        self.shown = [q for q in self.questions if matches(q, query)]
+        ordered = sort_questions(self.questions, self.standings, self.order)
+        self.shown = [q for q in ordered if matches(q, query)]
         for question in self.shown:
             standing = self.standings.get(question.id, Standing())
             last = "" if standing.last_score is None else format_score(standing.last_score)
@@ -207,13 +305,27 @@ filter through the tags. *Last* is your latest score and *Due* when the question
         ids = [q.id for q in self.shown]
         if highlighted in ids:  # keep the learner's place when the table is redrawn
             table.move_cursor(row=ids.index(highlighted), animate=False)
+        self._show_counts()
+
+    def _show_counts(self) -> None:
         total = len(self.questions)
         shown = (
             f" · {len(self.shown)} of {plural(total, 'question')} shown"
             if total
-            else " · no question loaded: give files or folders of question files"
+            else f" · {self.nothing_loaded}"
         )
-        self.query_one("#counts", Static).update(Content.assemble(("quizengine", "bold"), shown))
+        order = SORT_NAMES[self.order]
+        sort = f" · {order}" if order else ""
+        paused = (
+            Content.assemble(
+                " · ", (f"quiz paused at {self._paused.progress} (Ctrl+O)", "$text-warning")
+            )
+            if self._paused is not None
+            else ""
+        )
+        self.query_one("#counts", Static).update(
+            Content.assemble(("quizengine", "bold"), shown, sort, paused)
+        )
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -221,7 +333,7 @@ filter through the tags. *Last* is your latest score and *Due* when the question
 
     def action_start_shown(self) -> None:
         if not self.questions:
-            self.notify("There is no question to take: no file loaded.", severity="warning")
+            self.notify(f"There is no question to take: {self.nothing_loaded}.", severity="warning")
             return
         if not self.shown:
             self.notify("No question matches the filter.", severity="warning")
@@ -250,7 +362,30 @@ filter through the tags. *Last* is your latest score and *Due* when the question
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "review":
             return bool(self.due_questions())
+        if action == "resume":
+            return self._paused is not None
+        if action == "weakest":
+            return weakest_tag(self.questions, self.standings) is not None
         return True
+
+    def action_sort(self) -> None:
+        """File order, then by due date, then by last score, and round again."""
+        self.order = SORT_ORDERS[(SORT_ORDERS.index(self.order) + 1) % len(SORT_ORDERS)]
+        self._refill(self.query_one(FilterInput).value)
+
+    def action_weakest(self) -> None:
+        weakest = weakest_tag(self.questions, self.standings)
+        if weakest is None:
+            return
+        questions = [q for q in self.questions if weakest.tag in q.tags]
+        self.notify(
+            f"Practising #{weakest.tag}: your standing there is {weakest.standing:.0%}.",
+            title="Weakest tag",
+        )
+        self.post_message(self.Start(questions))
+
+    def action_resume(self) -> None:
+        self.post_message(self.Resume())
 
     def action_review(self) -> None:
         self.post_message(self.Start(self.due_questions(), kind="review"))

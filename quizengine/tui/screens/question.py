@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from typing import ClassVar, TypeVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -13,21 +13,20 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Markdown, RadioButton, RadioSet, Static
 
 from quizengine.bank.model import ChoiceQuestion, NumericQuestion
+from quizengine.practice.number_answer import Unreadable, read_number
 from quizengine.practice.quiz import Quiz
 from quizengine.practice.scoring import Response
 from quizengine.safetext import shown
-from quizengine.tui.messages import Navigate, Submitted
+from quizengine.tui.messages import BackToBank, Navigate, Submitted
 from quizengine.tui.widgets.controls import (
     HangingLabel,
     KeyBar,
-    KeyedInput,
     WrappingCheckbox,
     WrappingRadioButton,
 )
 from quizengine.tui.widgets.inline import inline_content
 
 MAX_KEYED_CHOICES = 9
-NUMBER_CHARACTERS = frozenset("0123456789.-+eE")
 Toggle = TypeVar("Toggle", bound=HangingLabel)
 
 
@@ -45,15 +44,6 @@ def choice_toggle(kind: type[Toggle], number: int, text: str) -> Toggle:
     return kind(choice_label(number, text), hang=len(number_prefix(number)))
 
 
-def parse_number(text: str) -> float | None:
-    """The learner's numeric answer, or None when it is not a finite number."""
-    try:
-        value = float(text.strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 # Enter submits from wherever the focus is. The screen's keys are not priority bindings (those
 # would run ahead of keys still queued for the focused widget), so the widgets pass Enter on.
 _SUBMIT = Binding("enter", "screen.submit", "Submit")
@@ -67,13 +57,15 @@ class ChoiceBox(WrappingCheckbox):
     BINDINGS: ClassVar[list[BindingType]] = [_SUBMIT]
 
 
-class NumberInput(KeyedInput):
-    """A numeric answer box that leaves letters such as n, p, q and ? to the screen's keys."""
+class NumberInput(Input):
+    """The numeric answer box: every printable key types into it (``sqrt(2)`` must not quit at
+    its ``q``), and what it holds is read by :func:`read_number`, never filtered as typed."""
 
     BINDINGS: ClassVar[list[BindingType]] = [_SUBMIT]
 
-    def types(self, character: str) -> bool:
-        return character in NUMBER_CHARACTERS
+
+# While the box has the focus, the keys it types (n, p, f, q) leave the footer: say how to go on.
+NUMBER_HINT = "Enter submits · Tab leaves the box (then n, p, f work) · Esc: the bank"
 
 
 class QuestionScreen(Screen[None]):
@@ -83,8 +75,13 @@ class QuestionScreen(Screen[None]):
 ## Question
 
 Pick with the number keys (**1**-**9** toggle a choice; for a single-answer question they select
-it) or the mouse, or type a number. **Enter** submits and shows the answer. **n** and **p** move to
-the next and previous question without answering; **f** finishes the quiz and shows the summary.
+it) or the mouse, or type a number: `0.25`, `0,25`, `1/4`, `2.5e-3`, with the answer's unit after
+it if you like. **Enter** submits and shows the answer. **n** and **p** move to the next and
+previous question without answering; **f** finishes the quiz and shows the summary (it asks first
+when questions are unanswered); **Esc** goes back to the bank, where the quiz can be resumed.
+
+In the number box every key types: **Tab** leaves it, then **n**, **p** and **f** work. **F1**
+opens this help from anywhere.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -94,7 +91,8 @@ the next and previous question without answering; **f** finishes the quiz and sh
         Binding("n", "navigate(1)", "Next"),
         Binding("p", "navigate(-1)", "Prev"),
         Binding("f", "end", "Finish"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("escape", "bank", "Bank", key_display="esc"),
+        Binding("q", "quit", "Quit"),
     ]
 
     # The answer has the focus from the start: the radio set, the first checkbox or the number
@@ -105,10 +103,20 @@ the next and previous question without answering; **f** finishes the quiz and sh
         super().__init__()
         self.quiz = quiz
         self.question = quiz.question
+        self.index = quiz.index
+        self.submitted = False
+        """Set by the first submit: a second Enter in the same moment (key repeat, a paste)
+        must not answer twice."""
         # The single answer picked, kept here rather than read from the RadioSet: the set
         # learns of a button pressed by key only from a message, so "2" and Enter arriving
         # together (typed fast, or from a browser) submitted before it knew: "Pick a choice".
         self.picked: int | None = None
+
+    @property
+    def unit(self) -> str | None:
+        if not isinstance(self.question, NumericQuestion):
+            return None
+        return self.question.answer.unit or None
 
     def compose(self) -> ComposeResult:
         q = self.question
@@ -116,29 +124,33 @@ the next and previous question without answering; **f** finishes the quiz and sh
         with VerticalScroll(id="body"):
             yield Static(Content.styled(shown(q.title), "bold"), id="title")
             yield Markdown(shown(q.prompt), id="prompt", open_links=False)
-            if isinstance(q, NumericQuestion):
-                unit = q.answer.unit or ""
-                yield NumberInput(
-                    placeholder=shown(f"your answer{f' ({unit})' if unit else ''}, then Enter"),
-                    id="number",
-                    type="number",
-                )
-            elif q.type == "single":
+            if isinstance(q, ChoiceQuestion) and q.type == "single":
                 with ChoiceRadios(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
                         yield choice_toggle(WrappingRadioButton, i, shown(choice.text))
-            else:
+            elif isinstance(q, ChoiceQuestion):
                 with Vertical(id="choices"):
                     for i, choice in enumerate(q.choices, 1):
                         yield choice_toggle(ChoiceBox, i, shown(choice.text))
+            else:
+                unit = self.unit
+                yield NumberInput(
+                    placeholder=shown(f"your answer{f' ({unit})' if unit else ''}"),
+                    id="number",
+                )
+                yield Static(Content.styled(NUMBER_HINT, "dim"), id="number-hint")
         yield KeyBar()
 
     def _status(self) -> Content:
         q = self.question
         kind = {"single": "one answer", "multiple": "one or more answers", "numeric": "a number"}
         details = shown(" · ".join([q.difficulty, *q.tags]))
+        review = [("Review", "bold $text-accent"), " · "] if self.quiz.kind == "review" else []
         return Content.assemble(
-            (self.quiz.progress.capitalize(), "bold"), f" · {kind[q.type]} · ", (details, "dim")
+            *review,
+            (self.quiz.progress.capitalize(), "bold"),
+            f" · {kind[q.type]} · ",
+            (details, "dim"),
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -161,28 +173,52 @@ the next and previous question without answering; **f** finishes the quiz and sh
             box = self.query(Checkbox)[number - 1]
             box.toggle()
 
-    def response(self) -> Response:
+    def response(self) -> Response | Unreadable:
+        """What the learner gave, or why the number typed cannot be read."""
         if isinstance(self.question, NumericQuestion):
-            return parse_number(self.query_one("#number", Input).value)
+            return read_number(self.query_one("#number", Input).value, self.unit)
         if self.question.type == "single":
             return frozenset() if self.picked is None else frozenset({self.picked})
         return frozenset(i for i, box in enumerate(self.query(Checkbox)) if box.value)
+
+    @on(Input.Changed, "#number")
+    def _number_changed(self, event: Input.Changed) -> None:
+        """Under the box, as the learner types: how the answer reads, or why it cannot."""
+        hint = self.query_one("#number-hint", Static)
+        if not event.value.strip():
+            hint.update(Content.styled(NUMBER_HINT, "dim"))
+            return
+        value = read_number(event.value, self.unit)
+        if isinstance(value, Unreadable):
+            hint.update(Content.styled(shown(value.message), "$text-error"))
+        else:
+            unit = f" {self.unit}" if self.unit else ""
+            hint.update(Content.styled(f"reads as {value:g}{shown(unit)} · Enter submits", "dim"))
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self.picked = event.index  # a click, or the set's own keys
 
     def action_submit(self) -> None:
+        if self.submitted:
+            return
         response = self.response()
-        if response is None:
-            self.notify("Type a number first, e.g. 0.25 or 1e-3.", severity="warning")
-        elif not response and isinstance(self.question, ChoiceQuestion):
+        if isinstance(response, Unreadable):
+            self.notify(response.message, severity="warning")
+        elif not response and isinstance(response, frozenset):
             last = min(len(self.question.choices), MAX_KEYED_CHOICES)
             self.notify(f"Pick a choice first (keys 1-{last}), or n to skip.", severity="warning")
         else:
-            self.post_message(Submitted(response))
+            self.submitted = True
+            self.post_message(Submitted(response, self.index))
 
     def action_navigate(self, step: int) -> None:
         self.post_message(Navigate(self.quiz.index + step))
 
     def action_end(self) -> None:
         self.post_message(Navigate(len(self.quiz.items)))
+
+    def action_bank(self) -> None:
+        self.post_message(BackToBank(paused=True))
+
+    def action_quit(self) -> None:
+        self.app.exit()

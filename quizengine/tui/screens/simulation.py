@@ -6,9 +6,11 @@ form on the left changes the parameters and the comparison, and ``r`` runs again
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,8 +33,17 @@ from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
 from quizengine.bank.model import SimLink
-from quizengine.lab.axes import decade_ticks, index_ticks, log_points
-from quizengine.lab.cache import ResultCache
+from quizengine.lab.axes import (
+    decade_ticks,
+    index_ticks,
+    linear_points,
+    log_points,
+    nice_ticks,
+    padded_range,
+    plotted_names,
+    tick_label,
+    x_values,
+)
 from quizengine.lab.experiments import (
     ParamSpec,
     SimRun,
@@ -42,11 +53,20 @@ from quizengine.lab.experiments import (
     format_overrides,
     format_value,
     parse_overrides,
-    run_simulation,
 )
+from quizengine.lab.runner import RunCancelled, SimulationProcess
 from quizengine.tui.widgets.controls import KeyBar, KeyedInput
 
 COMPARE = "compare"
+NARROW = 80
+"""Below this many columns the form starts hidden, so that the plot keeps its width."""
+# This run and the comparison: plotext marker, the legend's glyph, colour (Okabe-Ito blue and
+# orange, apart for colour-blind eyes too). Braille against block dots: told apart even where
+# a narrow plot draws them over each other.
+LINE_STYLES: tuple[tuple[str, str, tuple[int, int, int]], ...] = (
+    ("braille", "⣿", (86, 180, 233)),
+    ("•", "•", (230, 159, 0)),
+)
 
 
 class FormInput(KeyedInput):
@@ -55,11 +75,35 @@ class FormInput(KeyedInput):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "screen.run", "Run", show=False)]
 
 
-def link_label(link: SimLink, width: int = 26) -> str:
-    """One line for the link picker: what the link decides (or "run"), then its parameters."""
-    params = " ".join(f"{k}={v}" for k, v in link.params.items())
-    text = f"{link.target or 'run'}: {params or link.simulation}"
+def cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def link_labels(links: Sequence[SimLink], width: int = 26) -> list[str]:
+    """A line per link for the picker, each different from the others: what the link decides
+    (or "run"), then only the parameters that tell it apart from the other links (the values
+    alone when the names do not fit); a number is added where the cut still leaves two alike."""
+    keys = {k for link in links for k in link.params}
+    differing = [
+        k for k in sorted(keys) if len({link.params.get(k) for link in links}) > 1
+    ] or sorted(keys)
+    labels = []
+    for link in links:
+        head = f"{link.target or 'run'}: "
+        pairs = [(k, link.params[k]) for k in differing if k in link.params]
+        named = " ".join(f"{k}={v}" for k, v in pairs)
+        tail = named if len(head + named) <= width else " ".join(v for _, v in pairs)
+        labels.append(cut(head + (tail or link.simulation), width))
+    alike = Counter(labels)
+    seen: Counter[str] = Counter()
+    distinct = []
+    for label in labels:
+        if alike[label] > 1:
+            seen[label] += 1
+            suffix = f" ({seen[label]})"
+            label = cut(label, width - len(suffix)) + suffix
+        distinct.append(label)
+    return distinct
 
 
 def short_label(label: str, width: int = 10) -> str:
@@ -99,14 +143,17 @@ class SimulationScreen(Screen[None]):
 The experiment behind the question runs with the link's parameters, and again with one thing
 changed (the *compare* field, e.g. `activation=relu`) so both show side by side. **Plot** draws the
 main series (log scale: one tick per power of ten), **Metrics** the numbers, **Claims** what the
-experiment decides; **t** switches between them. Change a field and press **Enter** or **r** to run
-again; **v** plots the next series; **Esc** goes back.
+experiment decides; **t** switches between them. Change a field (**e** shows or hides the form)
+and press **Enter** or **r** to run again; **c** cancels a run going on; **v** plots the next
+series; **Esc** goes back.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", "Run"),
+        Binding("c", "cancel", "Cancel"),
         Binding("t", "next_tab", "Tab"),
         Binding("v", "next_series", "Series"),
+        Binding("e", "toggle_form", "Form"),
         Binding("escape,b", "back", "Back", key_display="esc"),
     ]
 
@@ -125,27 +172,32 @@ again; **v** plots the next series; **Esc** goes back.
         self.last: SimRun | None = None
         self.series_index = 0
         self.started = 0.0
+        self.process = SimulationProcess()
+        self.cancelled = threading.Event()
+        """Set to stop the run going on (a new run gets a fresh event)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="sim-status")
+        if len(self.links) > 1:  # across the screen: the labels need the width to differ
+            width = max(26, self.app.size.width - 8)
+            yield Select(
+                [(label, i) for i, label in enumerate(link_labels(self.links, width))],
+                value=0,
+                allow_blank=False,
+                compact=True,
+                id="sim-link",
+            )
         with Horizontal(id="sim-main"):
             with VerticalScroll(id="sim-form"):
-                if len(self.links) > 1:
-                    yield Select(
-                        [(link_label(k), i) for i, k in enumerate(self.links)],
-                        value=0,
-                        allow_blank=False,
-                        compact=True,
-                        id="sim-link",
-                    )
                 yield Horizontal(id="sim-fields")
                 with Horizontal(classes="sim-row"):
-                    yield Label("compare", classes="sim-label")
+                    yield Label(COMPARE, classes="sim-label", id="sim-compare-label")
                     yield FormInput(id="sim-compare", compact=True, placeholder="key=value")
                 yield Button("Run (r)", id="sim-run", compact=True, variant="primary")
             with TabbedContent(id="sim-results"):
                 with TabPane("Plot", id="tab-plot"):
                     yield PlotextPlot(id="sim-plot")
+                    yield Static(id="sim-legend")
                 with TabPane("Metrics", id="tab-metrics"):
                     yield DataTable(id="sim-metrics", cursor_type="row", zebra_stripes=True)
                 with TabPane("Claims", id="tab-claims"), VerticalScroll():
@@ -154,15 +206,24 @@ again; **v** plots the next series; **Esc** goes back.
 
     def on_mount(self) -> None:
         self.query_one("#sim-fields").display = False
+        # A narrow terminal gives the plot the width: e shows the form.
+        self.query_one("#sim-form").display = self.app.size.width >= NARROW
         self.set_interval(0.2, self._tick)
         self._start(dict(self.link.params), None)
 
     # -- running ---------------------------------------------------------------------------
     def _start(self, values: dict[str, str], overrides: dict[str, str] | None) -> None:
+        self.cancelled.set()  # a run still going on stops: this one replaces it
+        self.cancelled = threading.Event()
         self.started = time.monotonic()
         self.query_one("#sim-results").loading = True
+        self.refresh_bindings()
         self._tick()
-        self.simulate(self.link.simulation, values, overrides)
+        self.simulate(self.link.simulation, values, overrides, self.cancelled)
+
+    @property
+    def running(self) -> bool:
+        return bool(self.query_one("#sim-results").loading)
 
     def _tick(self) -> None:
         if self.query_one("#sim-results").loading:
@@ -173,7 +234,11 @@ again; **v** plots the next series; **Esc** goes back.
 
     @work(thread=True, exclusive=True, group="simulation", exit_on_error=False)
     def simulate(
-        self, name: str, values: dict[str, str], overrides: dict[str, str] | None
+        self,
+        name: str,
+        values: dict[str, str],
+        overrides: dict[str, str] | None,
+        cancelled: threading.Event,
     ) -> SimRun:
         if self.form_for != name:
             described = describe(name)
@@ -184,7 +249,7 @@ again; **v** plots the next series; **Esc** goes back.
         if overrides is None:  # the first run of a link: the experiment's own comparison
             overrides = default_comparison(self.specs, values, self.preferred)
             self.app.call_from_thread(self._set_compare, overrides)
-        return run_simulation(name, values, overrides, self.seed, ResultCache())
+        return self.process.run(name, values, overrides, self.seed, cancelled)
 
     def _set_compare(self, overrides: dict[str, str]) -> None:
         self.query_one("#sim-compare", FormInput).value = format_overrides(overrides)
@@ -195,11 +260,15 @@ again; **v** plots the next series; **Esc** goes back.
             return
         if event.state == WorkerState.SUCCESS:
             self.query_one("#sim-results").loading = False
+            self.refresh_bindings()
             run = event.worker.result
             assert isinstance(run, SimRun)
             self._show(run)
+        elif event.state == WorkerState.ERROR and isinstance(event.worker.error, RunCancelled):
+            pass  # replaced by a newer run, or cancelled: action_cancel said so
         elif event.state == WorkerState.ERROR:
             self.query_one("#sim-results").loading = False
+            self.refresh_bindings()
             message = str(event.worker.error) or type(event.worker.error).__name__
             self.query_one("#sim-status", Static).update(
                 Content.assemble(("Could not run: ", "bold $error"), message)
@@ -234,6 +303,10 @@ again; **v** plots the next series; **Esc** goes back.
         self.query_one("#sim-status", Static).update(f"{name}: {summary}")
         fields = self.query_one("#sim-fields")
         fields.remove_children()
+        # Labels as wide as the longest name (never "baseline_l"), the form as wide as they need.
+        label_width = max(len(COMPARE), *(len(spec.name) for spec in specs)) + 2
+        self.query_one("#sim-compare-label").styles.width = label_width
+        self.query_one("#sim-form").styles.width = label_width + 20
         rows = []
         for spec in specs:
             value = values.get(spec.name, spec.default)
@@ -253,9 +326,9 @@ again; **v** plots the next series; **Esc** goes back.
                     type={"int": "integer", "float": "number"}.get(spec.kind, "text"),
                 )
             widget.tooltip = spec.description or None
-            rows.append(
-                Horizontal(Label(spec.name, classes="sim-label"), widget, classes="sim-row")
-            )
+            label = Label(spec.name, classes="sim-label")
+            label.styles.width = label_width
+            rows.append(Horizontal(label, widget, classes="sim-row"))
         fields.mount_all(rows)
         fields.display = True
 
@@ -279,19 +352,22 @@ again; **v** plots the next series; **Esc** goes back.
         self.last = run
         this, other = self._labels(run)
         compared = f": {this} vs {other}" if other else ""
+        # The time the learner waited (the child's own run.seconds leaves out its start).
+        waited = time.monotonic() - self.started
         self.query_one("#sim-status", Static).update(
             Content.assemble(
-                (run.name, "bold"), f"{compared} · seed {run.result.seed} · {run.seconds:.1f} s"
+                (run.name, "bold"), f"{compared} · seed {run.result.seed} · {waited:.1f} s"
             )
         )
         self._plot()
         table = self.query_one("#sim-metrics", DataTable)
         table.clear(columns=True)
-        table.add_column("metric", width=18)
+        # Every metric name whole (the table scrolls sideways when the panel is narrow).
+        table.add_column("metric", width=max(6, *(len(n) for n in run.result.metrics)))
         # Headed by the changed values alone ("sigmoid", "relu"); the status line names the keys.
-        table.add_column(short_label(this), width=10)
+        table.add_column(short_label(this, 16), width=max(10, len(short_label(this, 16))))
         if run.comparison is not None:
-            table.add_column(short_label(other), width=10)
+            table.add_column(short_label(other, 16), width=max(10, len(short_label(other, 16))))
         for name, value in run.result.metrics.items():
             row = [name, format_value(value)]
             if run.comparison is not None:
@@ -304,46 +380,107 @@ again; **v** plots the next series; **Esc** goes back.
         run = self.last
         if run is None:
             return
-        names = list(run.main_series) + [s for s in run.result.series if s not in run.main_series]
+        names = plotted_names(run.result.series, run.main_series)
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
+        legend = self.query_one("#sim-legend", Static)
         if not names:
             plt.title("no series to plot")
+            legend.update("")
             plot.refresh()
             return
         name = names[self.series_index % len(names)]
         this, other = self._labels(run)
-        lines = [(this, run.result.series.get(name, []))]
+        lines = [(this, run.result)]
         if run.comparison is not None:
-            lines.append((other, run.comparison.series.get(name, [])))
+            lines.append((other, run.comparison))
+        all_xs: list[float] = []
         all_ys: list[float] = []
-        longest = 0
-        for label, values in lines:
-            if run.log_scale:  # plotted as log10 with decade ticks: plotext's log axis misdraws
-                xs, ys = log_points(values)
-            else:
-                xs, ys = list(range(1, len(values) + 1)), list(values)
+        real_x = False
+        keys = []
+        for (label, result), (marker, glyph, colour) in zip(lines, LINE_STYLES, strict=False):
+            values = result.series.get(name, [])
+            given_x = x_values(result.series, name)
+            real_x = real_x or given_x is not None
+            # Log scale drawn as log10 with decade ticks: plotext's own log axis misdraws.
+            points = log_points if run.log_scale else linear_points
+            xs, ys = points(values, given_x)
+            all_xs += xs
             all_ys += ys
-            longest = max(longest, len(values))
-            if xs:
-                plt.plot(xs, ys, label=label, marker="braille")
-        if run.log_scale and all_ys:
-            plt.yticks(*decade_ticks(all_ys))
-        plt.xticks(index_ticks(longest))
+            if xs:  # no plotext legend: it covers the top left of the data
+                plt.plot(xs, ys, marker=marker, color=colour)
+            keys.append(Content.assemble((f"{glyph} ", f"bold rgb{colour}"), label))
+        legend.update(Content("   ").join(keys))
+        self._axes(plt, all_xs, all_ys, log=run.log_scale, real_x=real_x)
         plt.title(f"{name}{' (log)' if run.log_scale else ''}")
         plot.refresh()
+
+    def _axes(self, plt: Any, xs: list[float], ys: list[float], *, log: bool, real_x: bool) -> None:
+        """A y range holding the data with a margin, ticks as many as the height allows (one
+        per power of ten on a log axis), the x axis in the experiment's own values."""
+        if not ys:
+            return
+        # The plot's rows: the screen's less the status, picker, tabs, title, x axis, legend and
+        # footer (the plot's own size is not laid out yet when a run lands on a hidden tab).
+        rows = max(4, self.size.height - 11)
+        if log:
+            ticks, labels = decade_ticks(ys, max_ticks=rows)
+            low, high = padded_range([*ys, ticks[0], ticks[-1]], margin=0.04)
+        else:
+            low, high = padded_range(ys)
+            ticks = nice_ticks(low, high, max_ticks=max(3, rows // 2))
+            labels = [tick_label(t) for t in ticks]
+        plt.ylim(low, high)
+        plt.yticks(ticks, labels)
+        if real_x:
+            x_ticks = nice_ticks(min(xs), max(xs))
+            plt.xticks(x_ticks, [tick_label(t) for t in x_ticks])
+        else:
+            plt.xticks(index_ticks(int(max(xs))))
 
     def action_next_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
         panes = [pane.id for pane in tabs.query(TabPane) if pane.id]
         tabs.active = panes[(panes.index(tabs.active) + 1) % len(panes)]
 
+    def action_toggle_form(self) -> None:
+        form = self.query_one("#sim-form")
+        form.display = not form.display
+
     def action_next_series(self) -> None:
         self.series_index += 1
         self._plot()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return self.running
+        return True
+
+    def action_cancel(self) -> None:
+        """Stop the run going on: its process is killed, the last results stay."""
+        if not self.running:
+            return
+        self.cancelled.set()
+        self.workers.cancel_group(self, "simulation")
+        self.query_one("#sim-results").loading = False
+        self.refresh_bindings()
+        elapsed = time.monotonic() - self.started
+        self.query_one("#sim-status", Static).update(
+            Content.assemble(
+                (f"{self.link.simulation}: cancelled after {elapsed:.1f} s", "bold $warning"),
+                " · r runs it again"
+                + (" · the results shown are the last run's" if self.last else ""),
+            )
+        )
+
     def action_back(self) -> None:
-        self.workers.cancel_group(self, "simulation")  # a thread cannot be stopped; drop its result
+        self.cancelled.set()  # the run's process is killed; its result would be dropped
+        self.workers.cancel_group(self, "simulation")
+        self.process.close()
         self.dismiss()
+
+    def on_unmount(self) -> None:
+        self.cancelled.set()
+        self.process.close()

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from quizengine.bank.model import Question
@@ -24,7 +24,7 @@ from quizengine.history.records import HistoryError, utc_now
 from quizengine.history.stats import Area, Summary, summarize
 from quizengine.history.store import HistoryStore
 from quizengine.safetext import shown
-from quizengine.tui.widgets.controls import plain_cell
+from quizengine.tui.widgets.controls import KeyBar, plain_cell
 from quizengine.words import percent, plural
 
 
@@ -68,17 +68,17 @@ standing (at least 3 answers). The plot shows accuracy per day (per week for lon
         self.summary: Summary | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # The status line and key bar every other screen has (not Textual's Header and Footer).
+        yield Static(Content.styled("Statistics", "bold"), id="status")
         with VerticalScroll(id="stats-body"):
             yield Static("Reading your history…", id="stats-headline")
             yield DataTable(id="stats-by-tag", cursor_type="row", zebra_stripes=True)
             yield DataTable(id="stats-by-topic", cursor_type="row", zebra_stripes=True)
             yield Static("", id="stats-weakest")
             yield PlotextPlot(id="stats-trend")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sub_title = "statistics"
         self.load()
 
     @work(thread=True, exclusive=True, exit_on_error=False)

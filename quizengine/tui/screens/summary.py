@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -11,12 +12,20 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from quizengine.practice.quiz import Quiz
-from quizengine.tui.messages import BackToBank, RetryWrong
+from quizengine.tui.messages import BackToBank, RetryWrong, ShowFeedback
 from quizengine.tui.widgets.controls import KeyBar, plain_cell
 from quizengine.words import format_duration, format_score, percent_of
 
 TAG_WIDTH = 28
 TITLE_WIDTH = 46
+
+
+class QuestionResults(DataTable[str]):
+    """A row per question; Enter shows its feedback again."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Feedback", key_display="⏎")
+    ]
 
 
 class SummaryScreen(Screen[None]):
@@ -26,8 +35,9 @@ class SummaryScreen(Screen[None]):
 ## Summary
 
 Your score (each question counts 0 to 1), the time the quiz took, and the score per tag (a
-question counts once for each of its tags). **r** retries the questions you did not get fully
-right, **b** goes back to the bank.
+question counts once for each of its tags). **Enter** on a question shows its feedback and
+explanation again; **r** retries the questions you did not get fully right, **b** goes back to
+the bank.
 """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -45,7 +55,7 @@ right, **b** goes back to the bank.
         yield Static(self._headline(), id="headline")
         yield DataTable(id="by-tag", cursor_type="row", zebra_stripes=True)
         yield Static(self._retry_line(), id="retry")
-        yield DataTable(id="by-question", cursor_type="row", zebra_stripes=True)
+        yield QuestionResults(id="by-question", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def _headline(self) -> Content:
@@ -95,6 +105,11 @@ right, **b** goes back to the bank.
         if action == "retry":
             return bool(self.quiz.to_retry())
         return True
+
+    @on(DataTable.RowSelected, "#by-question")
+    def _question_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.post_message(ShowFeedback(event.cursor_row))
 
     def action_retry(self) -> None:
         self.post_message(RetryWrong())

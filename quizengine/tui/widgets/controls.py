@@ -99,6 +99,8 @@ class KeyBar(Widget):
         keys = [self._key(a) for a in actions]
         left = Content(" ").join(keys)
         palette = self._palette()
+        if left.cell_length + 1 + palette.cell_length > self.size.width:
+            palette = Content("")  # a narrow terminal: the screen's own keys first
         gap = max(1, self.size.width - left.cell_length - palette.cell_length)
         return Content.assemble(left, " " * gap, palette)
 
@@ -168,6 +170,15 @@ class HangingLabel(_ToggleBase):
     def __init__(self, label: Content, *, hang: int = 0) -> None:
         super().__init__(label)
         self.hang = hang
+
+    @property
+    def _button(self) -> Content:
+        """Picked or not by glyph, not only by colour (Textual draws ``X`` or ``●`` in both)."""
+        button = super()._button
+        if self.value:
+            return button
+        left, inner, right = button.divide([1, 2])
+        return Content.assemble(left, Content(" ").stylize(inner.spans[0].style), right)
 
     def _lines(self, width: int) -> list[Content]:
         label_style = self.get_visual_style("toggle--label")
