@@ -30,3 +30,14 @@ def test_the_contracts_cover_layers_simulations_and_circles() -> None:
     assert by_type["protected"]["protected_modules"] == ["simulations"]
     assert by_type["protected"]["allowed_importers"] == ["quizengine.lab"]
     assert set(by_type["acyclic_siblings"]["ancestors"]) == {"quizengine", "simulations"}
+
+
+def test_no_test_folder_shadows_a_package() -> None:
+    # pytest puts tests/ on sys.path (pythonpath); run as the `pytest` console script, the
+    # working directory is not on it, so a tests/ folder named like a top-level package
+    # would be imported in its place as a namespace package (with no __file__).
+    import quizengine
+    import simulations
+
+    for package in (quizengine, simulations):
+        assert package.__file__ is not None, f"{package.__name__} is shadowed by a namespace package"
