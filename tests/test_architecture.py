@@ -40,4 +40,4 @@ def test_no_test_folder_shadows_a_package() -> None:
     import simulations
 
     for package in (quizengine, simulations):
-        assert package.__file__ is not None, f"{package.__name__} is shadowed by a namespace package"
+        assert package.__file__ is not None, f"{package.__name__} is shadowed by a folder"
