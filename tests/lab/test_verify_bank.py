@@ -1,8 +1,8 @@
 """The bundled bank's answer keys against the real simulations, at each link's values.
 
-Every key agrees at its link's values; flipping any one key is caught; the verdicts do not
-depend on the base seed. Whether each key also survives the open conditions (robust
-verification) is the CI's full `quizengine verify`, too slow for the test suite.
+Every key agrees at its link's values; flipping any one key is caught. Whether each key also
+survives the open conditions and base seeds 0-4 (robust verification) is the CI's full
+`quizengine verify quizzes --seeds 5` (.ci/run), too slow for the test suite.
 """
 
 from __future__ import annotations
@@ -113,14 +113,6 @@ def test_every_flipped_key_is_detected(
                 missed.append(f"{question.id} {label}")
     assert flips >= 40
     assert missed == []
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_verdicts_do_not_depend_on_the_seed(bank: Bank, cache: ResultCache, seed: int) -> None:
-    result = verify_bank(bank, seed=seed, executor=Executor(JOBS), cache=cache, sweep=QUICK)
-    assert [p.split("quizzes/")[-1] for p in _problems(result)] == [
-        f.split("quizzes/")[-1] for f in KNOWN_FINDINGS
-    ]
 
 
 def test_bundled_bank_is_the_default(bank: Bank) -> None:
