@@ -85,7 +85,14 @@ class QuizSession(AppService):
     tab's websocket is closed too, so the page says *Session ended* instead of waiting."""
 
     async def run(self) -> None:
+        process = self._process
         await super().run()  # until the process's output ends; its stderr went to the log
+        if process is not None and process.stdin is not None:
+            # Close the stdin pipe while the loop still runs: left to the transport's __del__,
+            # it is closed after the loop, which prints an "Event loop is closed" traceback.
+            process.stdin.close()
+            with contextlib.suppress(ProcessLookupError):
+                await process.wait()
         await self.remote_close()
 
 
