@@ -93,6 +93,10 @@ class KeyBar(Widget):
 
     _shown: tuple[tuple[str, str, str, bool], ...] = ()
     """The keys drawn last: key, display, description, enabled."""
+    _rows_drawn: tuple[tuple[tuple[str, str, str, bool], ...], int, tuple[Content, ...]] | None = (
+        None
+    )
+    """The keys, the width and the rows they were laid out in last."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -119,6 +123,8 @@ class KeyBar(Widget):
         at the right of the last row when it fits there."""
         actions = screen_actions(self.screen, disabled=True)
         self._shown = self._keys(actions)
+        if self._rows_drawn is not None and self._rows_drawn[:2] == (self._shown, width):
+            return list(self._rows_drawn[2])  # asked for its height, then drawn: one layout
         rows = key_rows([self._key(a) for a in actions], width)
         palette = self._palette()
         last = rows[-1]
@@ -126,6 +132,7 @@ class KeyBar(Widget):
             palette = Content("")  # a narrow terminal: the screen's own keys first
         gap = max(1, width - last.cell_length - palette.cell_length)
         rows[-1] = Content.assemble(last, " " * gap, palette)
+        self._rows_drawn = (self._shown, width, tuple(rows))
         return rows
 
     @staticmethod
