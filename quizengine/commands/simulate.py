@@ -152,7 +152,22 @@ def render_text(experiment: Description, result: Result, width: int) -> str:
 
 def render_plot(experiment: Description, result: Result, width: int) -> str:
     """The main series as a braille line plot; log10 of the values on a log-scale series
-    (non-finite and non-positive points are left out), against ``series["x"]`` if present."""
+    (non-finite and non-positive points are left out), against ``series["x"]`` if present.
+
+    The axes are the TUI panel's (:mod:`quizengine.lab.axes`): a y range with a margin, a tick
+    per decade when the height allows, round x ticks at the x values, whole ones at positions.
+    """
+    from quizengine.lab.axes import (
+        decade_ticks,
+        index_ticks,
+        linear_points,
+        log_points,
+        nice_ticks,
+        padded_range,
+        tick_label,
+        x_values,
+    )
+
     names = [name for name in experiment.main_series if name in result.series]
     if not names:
         return ""
@@ -161,32 +176,30 @@ def render_plot(experiment: Description, result: Result, width: int) -> str:
     plt.clear_figure()
     plt.plot_size(width, PLOT_HEIGHT)
     plt.theme("clear")
-    x_axis = result.series.get("x")
-    low = math.inf
-    high = -math.inf
+    points = log_points if experiment.log_scale else linear_points
+    ys_drawn: list[float] = []
+    xs_drawn: list[float] = []
     for name in names:
-        values = result.series[name]
-        xs = x_axis if x_axis and len(x_axis) == len(values) else range(1, len(values) + 1)
-        points = [
-            (x, math.log10(v) if experiment.log_scale else v)
-            for x, v in zip(xs, values, strict=True)
-            if math.isfinite(v) and (v > 0 or not experiment.log_scale)
-        ]
-        if points:
-            plt.plot([p[0] for p in points], [p[1] for p in points], marker="braille", label=name)
-            low = min(low, *(p[1] for p in points))
-            high = max(high, *(p[1] for p in points))
-    if not math.isfinite(low):
+        xs, ys = points(result.series[name], x_values(result.series, name))
+        if ys:
+            plt.plot(xs, ys, marker="braille", label=name)
+            ys_drawn += ys
+            xs_drawn += xs
+    if not ys_drawn:
         return f"(nothing to plot: no finite{' positive' if experiment.log_scale else ''} values)"
+    low, high = padded_range(ys_drawn)
+    plt.ylim(low, high)
+    rows = PLOT_HEIGHT - 4  # the title, the x labels and the frame take the others
     if experiment.log_scale:
-        # Label decades as 1e-19 rather than plotting log10 numbers without saying so.
-        first, last = math.floor(low), math.ceil(high)
-        step = max(1, (last - first) // 6)
-        ticks = list(range(first, last + 1, step))
-        plt.yticks(ticks, [f"1e{t}" for t in ticks])
-    if x_axis is None:
-        longest = max(len(result.series[name]) for name in names)
-        plt.xticks(sorted({1, *range(5, longest + 1, max(5, longest // 30 * 5)), longest}))
+        # Decades labelled 1e-19, not log10 numbers plotted without saying so.
+        ticks, labels = decade_ticks([low, high], max_ticks=rows)
+        inside = [(t, label) for t, label in zip(ticks, labels, strict=True) if low <= t <= high]
+        plt.yticks([t for t, _ in inside], [label for _, label in inside])
+    if x_values(result.series, names[0]) is None:
+        plt.xticks(index_ticks(int(max(xs_drawn)), max_ticks=max(2, width // 10)))
         plt.xlabel("hidden layer (1 = next to the input), step or time step")
+    else:
+        ticks = nice_ticks(min(xs_drawn), max(xs_drawn), max_ticks=max(2, width // 10))
+        plt.xticks(ticks, [tick_label(t) for t in ticks])
     plt.title(", ".join(names) + (" (log scale)" if experiment.log_scale else ""))
     return plt.uncolorize(plt.build()).rstrip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -69,6 +70,27 @@ def test_text_shows_metrics_claims_and_a_log_plot(capsys: pytest.CaptureFixture[
     assert "activation_grad_norm, weight_grad_norm (log scale)" in out
     assert "1e" in out  # decade labels on the y axis
     assert "\x1b[" not in out  # no colour codes
+
+
+def test_the_text_plot_uses_the_panels_axes() -> None:
+    """Real x values (inputs in [-10, 10], not positions 1..2001), a decade tick per power of
+    ten when the height allows, and a y range with a margin (as the TUI's panel draws)."""
+    from quizengine.commands.simulate import render_plot
+    from quizengine.lab.experiments import describe, resolve, run
+
+    derivatives = describe("activation-derivatives")
+    plot = render_plot(derivatives, run(resolve("activation-derivatives", {}, 0)), 80)
+    x_labels = plot.splitlines()[-1].split()
+    assert x_labels[0] == "-10" and x_labels[-1] == "10" and "0" in x_labels
+    y_labels = [float(line.split("┤")[0]) for line in plot.splitlines() if "┤" in line]
+    assert y_labels[0] > 0.25 and y_labels[-1] < 0.0  # sigmoid' spans [0, 0.25]: a margin
+    flow = describe("gradient-flow")
+    tiny = {"depth": "4", "width": "8", "batch": "4"}
+    plot = render_plot(flow, run(resolve("gradient-flow", tiny, 0)), 80)
+    decades = [line.split("┤")[0].strip() for line in plot.splitlines() if "┤" in line]
+    exponents = [int(label.replace("1e", "")) if label != "1" else 0 for label in decades]
+    assert exponents == sorted(exponents, reverse=True)
+    assert all(a - b == 1 for a, b in itertools.pairwise(exponents))
 
 
 def test_overflow_is_reported_in_text(capsys: pytest.CaptureFixture[str]) -> None:

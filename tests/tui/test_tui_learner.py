@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from textual.content import Content
 from textual.widgets import Checkbox, DataTable, Input, Markdown, RadioButton, Static
 from tui_support import START, Clock, fixture_bank
 
@@ -18,6 +19,7 @@ from quizengine.tui.screens.browser import BrowserScreen, Standing, matches, wea
 from quizengine.tui.screens.feedback import FeedbackScreen, ReopenedFeedback, choice_lines
 from quizengine.tui.screens.question import QuestionScreen
 from quizengine.tui.screens.summary import SummaryScreen
+from quizengine.tui.widgets.controls import KeyBar, key_rows, screen_actions
 
 SIZE = (80, 24)
 
@@ -484,6 +486,38 @@ async def test_at_60_columns_the_plot_keeps_the_width_and_e_shows_the_form() -> 
         await pilot.press("e")
         assert form.display
         await app.workers.wait_for_complete()
+
+
+@pytest.mark.parametrize("width", [60, 40])
+async def test_a_narrow_key_bar_wraps_its_keys_rather_than_cutting_them(width: int) -> None:
+    app = make_app()
+    async with app.run_test(size=(width, 20)) as pilot:
+        for keys in ([], ["enter"], ["1", "enter"]):  # the browser, a question, its feedback
+            await pilot.press(*keys)
+            await pilot.pause()
+            bar = app.screen.query_one(KeyBar)
+            rows = [line.plain for line in bar._lines(bar.size.width)]
+            text = " ".join(rows)
+            for action in screen_actions(app.screen, disabled=True):
+                assert f"{action.display} {action.description}" in text
+            assert all(len(row) <= width for row in rows)
+            assert bar.size.height == len(rows)
+
+
+async def test_at_80_columns_the_key_bar_is_one_row() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for keys in ([], ["enter"], ["1", "enter"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert app.screen.query_one(KeyBar).size.height == 1
+
+
+def test_key_rows_break_between_keys() -> None:
+    keys = [Content("a" * 5), Content("b" * 5), Content("c" * 12)]
+    assert [row.plain for row in key_rows(keys, 11)] == ["aaaaa bbbbb", "c" * 12]
+    assert [row.plain for row in key_rows(keys, 30)] == ["aaaaa bbbbb " + "c" * 12]
+    assert [row.plain for row in key_rows([], 10)] == [""]
 
 
 # -- smaller ones --------------------------------------------------------------------------------

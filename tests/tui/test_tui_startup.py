@@ -69,6 +69,25 @@ async def test_the_browser_table_is_filled_once_at_start_up(
         assert len(fills) == 2 * columns
 
 
+async def test_the_browser_lists_the_questions_from_its_first_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Filled at mount, at the terminal's width: waiting for the first Resize cost two more
+    frames before the list (and the "N questions shown" line) appeared."""
+    at_mount: list[int] = []
+    on_mount = BrowserScreen.on_mount
+
+    def recording(self: BrowserScreen) -> None:
+        on_mount(self)
+        at_mount.append(self.query_one(QuestionTable).row_count)
+
+    monkeypatch.setattr(BrowserScreen, "on_mount", recording)
+    app = QuizApp(fixture_bank(), clock=Clock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert at_mount == [len(app.bank.questions)]
+
+
 @pytest.mark.parametrize(
     ("question_id", "focused"),
     [

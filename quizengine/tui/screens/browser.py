@@ -251,12 +251,18 @@ statistics. **Ctrl+O** resumes a quiz left with Esc.
 
     def on_mount(self) -> None:
         self.query_one(FilterInput).focus()
+        # Filled now, at the terminal's width, so the first frame already shows the questions;
+        # waiting for the first Resize cost two more frames (~60 ms) before the list appeared.
+        self._lay_out_columns(self.app.size.width)
 
     def on_resize(self, event: events.Resize) -> None:
+        self._lay_out_columns(event.size.width)
+
+    def _lay_out_columns(self, screen_width: int) -> None:
         """The title takes the width the other columns leave (36 cells at 80 columns)."""
         fixed = sum(width for _, width in FIXED_COLUMNS)
         padding = 2 * (len(FIXED_COLUMNS) + 1) + 2  # a cell each side of a column, a scrollbar
-        title_width = max(16, event.size.width - fixed - padding)
+        title_width = max(16, screen_width - fixed - padding)
         table = self.query_one(QuestionTable)
         if table.columns and title_width == self.title_width:
             # Start-up alone brings four resizes (the height settles, the screen is pushed);

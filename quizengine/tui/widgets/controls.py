@@ -61,6 +61,20 @@ def screen_actions(screen: Screen[object], *, disabled: bool = False) -> list[Ke
     return list(found.values())
 
 
+def key_rows(keys: list[Content], width: int) -> list[Content]:
+    """``keys`` joined by a space into as few rows of ``width`` cells as they fit, in order;
+    a key wider than a row gets a row of its own."""
+    rows: list[list[Content]] = [[]]
+    used = 0
+    for key in keys:
+        if rows[-1] and used + 1 + key.cell_length > width:
+            rows.append([])
+            used = 0
+        used += key.cell_length + (1 if rows[-1] else 0)
+        rows[-1].append(key)
+    return [Content(" ").join(row) for row in rows]
+
+
 class KeyBar(Widget):
     """The footer: the keys of the screen, each clickable, and the command palette's key.
 
@@ -71,7 +85,7 @@ class KeyBar(Widget):
     DEFAULT_CSS = """
     KeyBar {
         dock: bottom;
-        height: 1;
+        height: auto;
         background: $footer-background;
         color: $footer-foreground;
     }
@@ -79,6 +93,10 @@ class KeyBar(Widget):
 
     _shown: tuple[tuple[str, str, str, bool], ...] = ()
     """The keys drawn last: key, display, description, enabled."""
+    _rows_drawn: tuple[tuple[tuple[str, str, str, bool], ...], int, tuple[Content, ...]] | None = (
+        None
+    )
+    """The keys, the width and the rows they were laid out in last."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -94,15 +112,28 @@ class KeyBar(Widget):
             self.refresh()
 
     def render(self) -> Content:
+        return Content("\n").join(self._lines(self.size.width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
+    def _lines(self, width: int) -> list[Content]:
+        """The keys in rows of ``width`` cells, broken between keys: at 60 columns the question
+        screen's keys take two rows rather than losing the last ones. The palette's key goes
+        at the right of the last row when it fits there."""
         actions = screen_actions(self.screen, disabled=True)
         self._shown = self._keys(actions)
-        keys = [self._key(a) for a in actions]
-        left = Content(" ").join(keys)
+        if self._rows_drawn is not None and self._rows_drawn[:2] == (self._shown, width):
+            return list(self._rows_drawn[2])  # asked for its height, then drawn: one layout
+        rows = key_rows([self._key(a) for a in actions], width)
         palette = self._palette()
-        if left.cell_length + 1 + palette.cell_length > self.size.width:
+        last = rows[-1]
+        if last.cell_length + 1 + palette.cell_length > width:
             palette = Content("")  # a narrow terminal: the screen's own keys first
-        gap = max(1, self.size.width - left.cell_length - palette.cell_length)
-        return Content.assemble(left, " " * gap, palette)
+        gap = max(1, width - last.cell_length - palette.cell_length)
+        rows[-1] = Content.assemble(last, " " * gap, palette)
+        self._rows_drawn = (self._shown, width, tuple(rows))
+        return rows
 
     @staticmethod
     def _key(action: KeyAction) -> Content:
