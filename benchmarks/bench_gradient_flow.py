@@ -35,6 +35,8 @@ from simulations.nn import make_rng
 from simulations.nn.losses import mse
 from simulations.nn.mlp import MLP, build_mlp
 
+SETTLE_SECONDS = 0.3
+
 
 def timed(repeat: int, fns: dict[str, Callable[[], object]]) -> dict[str, tuple[float, float]]:
     """Best wall time and best CPU time (all threads) of each function over ``repeat``
@@ -45,6 +47,10 @@ def timed(repeat: int, fns: dict[str, Callable[[], object]]) -> dict[str, tuple[
     best = {name: (float("inf"), float("inf")) for name in fns}
     for _ in range(repeat):
         for name, fn in fns.items():
+            # OpenBLAS's threads spin for ~0.1 s after a call before they sleep: without a pause
+            # the function timed next shares the cores with them (it flattered the engine by
+            # ~10% when PyTorch followed a 2-thread BLAS engine).
+            time.sleep(SETTLE_SECONDS)
             wall, cpu = time.perf_counter(), time.process_time()
             fn()
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu

@@ -16,6 +16,7 @@ from numpy.typing import DTypeLike, NDArray
 
 from simulations.nn.activations import Activation, get_activation
 from simulations.nn.init import get_initializer
+from simulations.nn.parallel import seedwise
 
 Array = NDArray[np.floating]
 
@@ -23,6 +24,15 @@ Array = NDArray[np.floating]
 def _transpose(a: Array) -> Array:
     """Swap the last two axes (a view: BLAS reads it as a transposed operand)."""
     return np.swapaxes(a, -1, -2)
+
+
+def _matmul(a: Array, b: Array) -> Array:
+    """a @ b for stacks of matrices, seed groups in parallel (simulations.nn.parallel)."""
+    shape = (*np.broadcast_shapes(a.shape[:-2], b.shape[:-2]), a.shape[-2], b.shape[-1])
+    out = np.empty(shape, dtype=np.result_type(a, b))
+    if a.ndim < 3 or a.shape[:-2] != b.shape[:-2]:
+        return np.matmul(a, b, out=out)  # a single matrix, or broadcasting: one call
+    return seedwise(lambda o, x, y: np.matmul(x, y, out=o), out, a, b)
 
 
 class Layer:
@@ -74,17 +84,17 @@ class Dense(Layer):
 
     def forward(self, x: Array) -> Array:
         self._x = x
-        y = x @ self.weight
+        y = _matmul(x, self.weight)
         if self.bias is not None:
             y += self.bias
         return y
 
     def backward(self, dy: Array) -> Array:
         assert self._x is not None, "backward before forward"
-        self.weight_grad = _transpose(self._x) @ dy
+        self.weight_grad = _matmul(_transpose(self._x), dy)
         if self.bias is not None:
             self.bias_grad = dy.sum(axis=1, keepdims=True)
-        return dy @ _transpose(self.weight)
+        return _matmul(dy, _transpose(self.weight))
 
     def params(self) -> list[Array]:
         return [self.weight] if self.bias is None else [self.weight, self.bias]
@@ -111,19 +121,21 @@ class ActivationLayer(Layer):
 
     def forward(self, x: Array) -> Array:
         self.last_input = x
-        self.last_output = self.activation.value(x)
+        value = self.activation.value
+        self.last_output = seedwise(lambda out, x: value(x, out), np.empty_like(x), x)
         return self.last_output
 
     def backward(self, dy: Array) -> Array:
         assert self.last_input is not None and self.last_output is not None, "backward first"
         from_output = self.activation.derivative_from_output
-        # Either way a fresh array, safe to multiply into.
-        if from_output is not None:
-            dx = from_output(self.last_output)
-        else:
-            dx = self.activation.derivative(self.last_input)
-        dx *= dy
-        return dx
+        derivative = self.activation.derivative
+
+        def kernel(out: Array, y: Array, h: Array, dy: Array) -> None:
+            d = from_output(y, out) if from_output is not None else derivative(h)
+            np.multiply(d, dy, out=out)
+
+        dx = np.empty_like(self.last_output)
+        return seedwise(kernel, dx, self.last_output, self.last_input, dy)
 
 
 class BatchNorm(Layer):

@@ -13,8 +13,13 @@ import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
 from simulations.nn.layers import ActivationLayer, BatchNorm, Dense, Layer, Residual, Sequential
+from simulations.nn.parallel import seedwise
 
 Array = NDArray[np.floating]
+
+
+def _sum_squares(out: Array, flat: Array) -> None:
+    np.einsum("sn,sn->s", flat, flat, out=out)
 
 
 def seed_norms(a: Array) -> Array:
@@ -26,7 +31,8 @@ def seed_norms(a: Array) -> Array:
     """
     flat = a.reshape(a.shape[0], -1)
     with np.errstate(over="ignore", invalid="ignore"):
-        norms = np.sqrt(np.einsum("sn,sn->s", flat, flat))
+        norms = seedwise(_sum_squares, np.empty(flat.shape[0], flat.dtype), flat)
+        np.sqrt(norms, out=norms)
         redo = ~np.isfinite(norms)
         if redo.any():
             rows = flat[redo]
