@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, ParamSpec, TypeVar
 
@@ -38,6 +38,8 @@ from quizengine.tui.widgets.controls import screen_actions
 
 if TYPE_CHECKING:
     from quizengine.history import HistoryError, HistoryStore, Session
+    from quizengine.tui.screens.feedback import FeedbackScreen
+    from quizengine.tui.screens.question import QuestionScreen
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -56,6 +58,21 @@ def screenshot_directory(configured: str | None, downloads: Path, cwd: Path) -> 
     if configured:
         return Path(configured).expanduser()
     return downloads if downloads.is_dir() else cwd
+
+
+@cache
+def quiz_screens() -> tuple[type[FeedbackScreen], type[QuestionScreen]]:
+    """The quiz screens' classes, loaded with the first quiz (the browser shows without waiting
+    for them), as start-up loads its modules: with the collector paused and what they build
+    frozen (:mod:`quizengine.tui.startup`); loading them, Textual's Markdown widget and
+    markdown-it ran ~30 collections (~8 ms) on the way to the first question."""
+    from quizengine.tui.startup import long_lived
+
+    with long_lived():
+        from quizengine.tui.screens.feedback import FeedbackScreen
+        from quizengine.tui.screens.question import QuestionScreen
+
+    return FeedbackScreen, QuestionScreen
 
 
 class QuizApp(App[None]):
@@ -232,13 +249,11 @@ class QuizApp(App[None]):
         self._show_quiz_screen()
 
     def _show_quiz_screen(self) -> None:
-        # The quiz screens load with the first quiz: the browser shows without waiting for them.
-        from quizengine.tui.screens.feedback import FeedbackScreen
-        from quizengine.tui.screens.question import QuestionScreen
+        feedback_screen, question_screen = quiz_screens()
 
         quiz = self.quiz
         assert quiz is not None
-        screen = QuestionScreen(quiz) if quiz.attempt is None else FeedbackScreen(quiz)
+        screen = question_screen(quiz) if quiz.attempt is None else feedback_screen(quiz)
         if isinstance(self.screen, BrowserScreen):
             self.push_screen(screen)
         else:
