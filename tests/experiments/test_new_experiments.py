@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gradcheck import numeric_grad, rel_error
+from gradcheck import check_layer
 
 from simulations import registry
 from simulations.dead_recovery import DeadRecoveryParams, inactive_units
@@ -29,19 +29,7 @@ def test_scaled_residual_backward_matches_finite_differences(alpha: float) -> No
     rng = make_rng(11)
     body = Sequential([Dense.create(rng, S, N, N, "he", bias=True), ActivationLayer("tanh")])
     layer = ScaledResidual(body, np.full((S, 1, 1), alpha))
-    x = rng.standard_normal((S, B, N))
-    weights = rng.standard_normal((S, B, N))
-
-    def loss() -> float:
-        return float(np.sum(layer.forward(x) * weights))
-
-    layer.forward(x)
-    dx = layer.backward(weights)
-    analytic = [dx, *[g.copy() for g in layer.grads()]]
-    numeric = [numeric_grad(loss, x), *[numeric_grad(loss, p) for p in layer.params()]]
-    for a, n in zip(analytic, numeric, strict=True):
-        assert a.shape == n.shape
-        assert rel_error(a, n) < 1e-6
+    check_layer(layer, rng.standard_normal((S, B, N)), rng)
 
 
 def test_scaled_residual_rejects_a_bad_alpha_shape() -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from gradcheck import STEP, numeric_grad, rel_error
+from gradcheck import STEP, check_layer, numeric_grad, rel_error
 
 from simulations.nn import make_rng
 from simulations.nn.activations import ACTIVATIONS, LEAKY_SLOPE, get_activation
@@ -24,22 +24,6 @@ def away_from_zero(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarr
     """Inputs with |x| >= 0.1, so kinks at 0 (relu, leaky_relu, selu) are not straddled."""
     x = rng.standard_normal(shape) * 2
     return np.where(np.abs(x) < 0.1, np.sign(x) * 0.1 + x, x)
-
-
-def check_layer(layer, x: np.ndarray, rng: np.random.Generator) -> None:
-    """dL/dx and every parameter gradient of L = sum(layer(x) * R), R random."""
-    weights = rng.standard_normal(layer.forward(x).shape)
-
-    def loss() -> float:
-        return float(np.sum(layer.forward(x) * weights))
-
-    layer.forward(x)
-    dx = layer.backward(weights)
-    analytic = [dx, *[g.copy() for g in layer.grads()]]
-    numeric = [numeric_grad(loss, x), *[numeric_grad(loss, p) for p in layer.params()]]
-    for a, n in zip(analytic, numeric, strict=True):
-        assert a.shape == n.shape
-        assert rel_error(a, n) < TOLERANCE
 
 
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
