@@ -93,10 +93,8 @@ class KeyBar(Widget):
 
     _shown: tuple[tuple[str, str, str, bool], ...] = ()
     """The keys drawn last: key, display, description, enabled."""
-    _rows_drawn: tuple[tuple[tuple[str, str, str, bool], ...], int, tuple[Content, ...]] | None = (
-        None
-    )
-    """The keys, the width and the rows they were laid out in last."""
+    _laid_out: tuple[int, tuple[Content, ...]] | None = None
+    """The width and the rows those keys were laid out in last."""
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -122,9 +120,10 @@ class KeyBar(Widget):
         screen's keys take two rows rather than losing the last ones. The palette's key goes
         at the right of the last row when it fits there."""
         actions = screen_actions(self.screen, disabled=True)
-        self._shown = self._keys(actions)
-        if self._rows_drawn is not None and self._rows_drawn[:2] == (self._shown, width):
-            return list(self._rows_drawn[2])  # asked for its height, then drawn: one layout
+        keys = self._keys(actions)
+        if keys == self._shown and self._laid_out is not None and self._laid_out[0] == width:
+            return list(self._laid_out[1])  # asked for its height, then drawn: one layout
+        self._shown = keys
         rows = key_rows([self._key(a) for a in actions], width)
         palette = self._palette()
         last = rows[-1]
@@ -132,7 +131,7 @@ class KeyBar(Widget):
             palette = Content("")  # a narrow terminal: the screen's own keys first
         gap = max(1, width - last.cell_length - palette.cell_length)
         rows[-1] = Content.assemble(last, " " * gap, palette)
-        self._rows_drawn = (self._shown, width, tuple(rows))
+        self._laid_out = (width, tuple(rows))
         return rows
 
     @staticmethod
