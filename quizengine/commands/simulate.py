@@ -157,16 +157,7 @@ def render_plot(experiment: Description, result: Result, width: int) -> str:
     The axes are the TUI panel's (:mod:`quizengine.lab.axes`): a y range with a margin, a tick
     per decade when the height allows, round x ticks at the x values, whole ones at positions.
     """
-    from quizengine.lab.axes import (
-        decade_ticks,
-        index_ticks,
-        linear_points,
-        log_points,
-        nice_ticks,
-        padded_range,
-        tick_label,
-        x_values,
-    )
+    from quizengine.lab.axes import linear_points, log_points, plot_axes, x_values
 
     names = [name for name in experiment.main_series if name in result.series]
     if not names:
@@ -179,27 +170,26 @@ def render_plot(experiment: Description, result: Result, width: int) -> str:
     points = log_points if experiment.log_scale else linear_points
     ys_drawn: list[float] = []
     xs_drawn: list[float] = []
+    real_x = False
     for name in names:
-        xs, ys = points(result.series[name], x_values(result.series, name))
+        given_x = x_values(result.series, name)
+        real_x = real_x or given_x is not None
+        xs, ys = points(result.series[name], given_x)
         if ys:
             plt.plot(xs, ys, marker="braille", label=name)
             ys_drawn += ys
             xs_drawn += xs
     if not ys_drawn:
         return f"(nothing to plot: no finite{' positive' if experiment.log_scale else ''} values)"
-    low, high = padded_range(ys_drawn)
-    plt.ylim(low, high)
-    rows = PLOT_HEIGHT - 4  # the title, the x labels and the frame take the others
-    if experiment.log_scale:
-        # Decades labelled 1e-19, not log10 numbers plotted without saying so.
-        ticks, labels = decade_ticks([low, high], max_ticks=rows)
-        inside = [(t, label) for t, label in zip(ticks, labels, strict=True) if low <= t <= high]
-        plt.yticks([t for t, _ in inside], [label for _, label in inside])
-    if x_values(result.series, names[0]) is None:
-        plt.xticks(index_ticks(int(max(xs_drawn)), max_ticks=max(2, width // 10)))
+    # The plot's rows: the height less the title, the x labels and the frame.
+    axes = plot_axes(
+        xs_drawn, ys_drawn, log=experiment.log_scale, real_x=real_x, rows=PLOT_HEIGHT - 4
+    )
+    plt.ylim(*axes.y_range)
+    if experiment.log_scale:  # decades labelled 1e-19, not log10 numbers without saying so
+        plt.yticks(axes.y_ticks, axes.y_labels)
+    plt.xticks(axes.x_ticks, axes.x_labels)
+    if not real_x:
         plt.xlabel("hidden layer (1 = next to the input), step or time step")
-    else:
-        ticks = nice_ticks(min(xs_drawn), max(xs_drawn), max_ticks=max(2, width // 10))
-        plt.xticks(ticks, [tick_label(t) for t in ticks])
     plt.title(", ".join(names) + (" (log scale)" if experiment.log_scale else ""))
     return plt.uncolorize(plt.build()).rstrip()

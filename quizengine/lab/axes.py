@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 X_SERIES = "x"
 """A series of this name holds the x values of the other series of its length (inputs of an
@@ -100,3 +101,34 @@ def index_ticks(n: int, max_ticks: int = 6) -> list[int]:
 
 def format_value(value: float) -> str:
     return f"{value:.3g}"
+
+
+@dataclass(frozen=True)
+class Axes:
+    """The y range and both axes' ticks and labels of one plot."""
+
+    y_range: tuple[float, float]
+    y_ticks: list[float]
+    y_labels: list[str]
+    x_ticks: list[float]
+    x_labels: list[str] | None
+    """None for positions: whole numbers, which the plot labels as they are."""
+
+
+def plot_axes(
+    xs: Sequence[float], ys: Sequence[float], *, log: bool, real_x: bool, rows: int
+) -> Axes:
+    """The axes for points ``xs``, ``ys`` (log10 values when ``log``) in ``rows`` rows: a y range
+    holding the data with a margin, y ticks as many as the rows allow (one per power of ten on
+    a log axis), the x axis in the experiment's own values when ``real_x``, else positions."""
+    if log:
+        y_ticks, y_labels = decade_ticks(ys, max_ticks=rows)
+        y_range = padded_range([*ys, y_ticks[0], y_ticks[-1]], margin=0.04)
+    else:
+        y_range = padded_range(ys)
+        y_ticks = nice_ticks(*y_range, max_ticks=max(3, rows // 2))
+        y_labels = [tick_label(t) for t in y_ticks]
+    if real_x:
+        x_ticks = nice_ticks(min(xs), max(xs))
+        return Axes(y_range, y_ticks, y_labels, x_ticks, [tick_label(t) for t in x_ticks])
+    return Axes(y_range, y_ticks, y_labels, list(index_ticks(int(max(xs)))), None)

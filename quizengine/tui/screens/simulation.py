@@ -34,14 +34,10 @@ from textual_plotext import PlotextPlot
 
 from quizengine.bank.model import SimLink
 from quizengine.lab.axes import (
-    decade_ticks,
-    index_ticks,
     linear_points,
     log_points,
-    nice_ticks,
-    padded_range,
+    plot_axes,
     plotted_names,
-    tick_label,
     x_values,
 )
 from quizengine.lab.experiments import (
@@ -424,21 +420,10 @@ series; **Esc** goes back.
             return
         # The plot's rows: the screen's less the status, picker, tabs, title, x axis, legend and
         # footer (the plot's own size is not laid out yet when a run lands on a hidden tab).
-        rows = max(4, self.size.height - 11)
-        if log:
-            ticks, labels = decade_ticks(ys, max_ticks=rows)
-            low, high = padded_range([*ys, ticks[0], ticks[-1]], margin=0.04)
-        else:
-            low, high = padded_range(ys)
-            ticks = nice_ticks(low, high, max_ticks=max(3, rows // 2))
-            labels = [tick_label(t) for t in ticks]
-        plt.ylim(low, high)
-        plt.yticks(ticks, labels)
-        if real_x:
-            x_ticks = nice_ticks(min(xs), max(xs))
-            plt.xticks(x_ticks, [tick_label(t) for t in x_ticks])
-        else:
-            plt.xticks(index_ticks(int(max(xs))))
+        axes = plot_axes(xs, ys, log=log, real_x=real_x, rows=max(4, self.size.height - 11))
+        plt.ylim(*axes.y_range)
+        plt.yticks(axes.y_ticks, axes.y_labels)
+        plt.xticks(axes.x_ticks, axes.x_labels)
 
     def action_next_tab(self) -> None:
         tabs = self.query_one(TabbedContent)
