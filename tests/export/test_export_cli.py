@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from benchmark_run import run_benchmark
 from export_support import read_moodle
 
 from quizengine.cli import main
@@ -219,20 +220,7 @@ def test_an_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
 
 def test_the_export_benchmark_runs(tmp_path: Path) -> None:
     """A smoke run of benchmarks/bench_export.py (no timing asserted)."""
-    import os
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parents[2]
-    done = subprocess.run(
-        [sys.executable, "benchmarks/bench_export.py", "--questions", "20", "--runs", "1"],
-        capture_output=True,
-        text=True,
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        timeout=120,
-        check=False,
-    )
+    done = run_benchmark("bench_export.py", "--questions", "20", "--runs", "1", timeout=120)
     assert done.returncode == 0, done.stderr
     for label in ("bundled bank", "20 questions", "baseline", "moodle export", "qti21 export"):
         assert label in done.stdout

@@ -3,20 +3,17 @@ Playwright, the screen read from the websocket's frames (see ``serve_support``).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from benchmark_run import run_benchmark
 from serve_support import (
     BROWSER_REQUIRED,
     CHROMIUM,
     NO_CHROMIUM,
-    ROOT,
     Terminal,
     processes_running,
     serving,
@@ -162,15 +159,7 @@ def test_the_serve_benchmark_runs_to_the_first_question_in_both() -> None:
     terminal and the browser reach their first question as it expects."""
     if CHROMIUM is None and not BROWSER_REQUIRED:
         pytest.skip(NO_CHROMIUM)
-    done = subprocess.run(
-        [sys.executable, "benchmarks/bench_serve.py", "--runs", "1"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=180,
-        check=False,
-    )
+    done = run_benchmark("bench_serve.py", "--runs", "1", timeout=180)
     assert done.returncode == 0, done.stderr + done.stdout
     for label in ("terminal: quizengine take", "browser: quizengine serve", "x the terminal"):
         assert label in done.stdout
