@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from hostile_corpus import cases, write_corpus
-from textual.widgets import DataTable
 from tui_support import Clock
 
 from quizengine.bank.load import load_bank
 from quizengine.tui.app import QuizApp
+from quizengine.tui.screens.browser import QuestionTable
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
@@ -25,7 +25,7 @@ async def test_the_tui_starts_on_the_hostile_corpus(tmp_path: Path) -> None:
     app = QuizApp(bank, clock=Clock())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(QuestionTable)
         assert table.row_count == len([c for c in cases() if c.error is None])
         assert CONTROL.search(app.export_screenshot()) is None
         await pilot.press("enter")  # the first question, whichever it is

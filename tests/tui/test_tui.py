@@ -16,7 +16,7 @@ from quizengine.practice.quiz import Quiz, make_items
 from quizengine.tui.app import QuizApp
 from quizengine.tui.dialogs.help import HelpScreen
 from quizengine.tui.dialogs.resume import ResumeScreen
-from quizengine.tui.screens.browser import BrowserScreen, matches
+from quizengine.tui.screens.browser import BrowserScreen, QuestionTable, matches
 from quizengine.tui.screens.feedback import FeedbackScreen
 from quizengine.tui.screens.question import QuestionScreen
 from quizengine.tui.screens.summary import SummaryScreen
@@ -46,7 +46,7 @@ async def test_browser_lists_questions_and_broken_files() -> None:
     async with app.run_test(size=SIZE):
         screen = app.screen
         assert isinstance(screen, BrowserScreen)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(QuestionTable)
         assert table.row_count == 3
         assert table.get_row_at(0)[0] == "The sigmoid's slope"
         errors = text_of(screen, "#load-errors Static")
@@ -62,7 +62,7 @@ async def test_titles_are_shown_as_written_not_as_markup() -> None:
     app = QuizApp(bank.model_copy(update={"questions": [odd]}), clock=Clock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(QuestionTable)
         cell = table.get_row_at(0)[0]
         assert cell == "Brackets [bold]stay[/bold] [x]"
         rendered = "\n".join(strip.text for strip in table.render_lines(table.region.reset_offset))
@@ -110,7 +110,7 @@ def test_an_all_broken_folder_is_named(tmp_path: Path, monkeypatch: pytest.Monke
 async def test_typing_filters_the_browser() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(QuestionTable)
         await pilot.press(*"sigmoid")
         assert table.row_count == 2  # two titles mention the sigmoid
         await pilot.press("escape")
@@ -475,7 +475,7 @@ async def test_browser_shows_last_result_and_due(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(QuestionTable)
         assert table.get_row_at(0)[3:] == ["0", "now"]  # wrong two days ago: due
         assert table.get_row_at(1)[3:] == ["", ""]
         await pilot.press("ctrl+r")  # review what is due
@@ -773,6 +773,6 @@ async def test_the_browser_keeps_its_place_when_standings_arrive() -> None:
         assert isinstance(screen, BrowserScreen)
         screen.update_standings({"sigmoid-max": Standing(last_score=1.0)}, Clock()())
         await pilot.pause()
-        table = screen.query_one(DataTable)
+        table = screen.query_one(QuestionTable)
         assert table.cursor_row == 1
         assert table.get_row_at(2)[3] == "1"

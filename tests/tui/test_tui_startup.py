@@ -50,23 +50,30 @@ async def test_the_key_bar_redraws_only_when_its_keys_change(renders: list[str])
 async def test_the_browser_table_is_filled_once_at_start_up(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    layouts: list[int] = []
     fills: list[int] = []
-    add_column = QuestionTable.add_column
+    set_columns, set_rows = QuestionTable.set_columns, QuestionTable.set_rows
 
-    def counting(self: QuestionTable, *args: object, **kwargs: object) -> object:
+    def counting_columns(self: QuestionTable, *args: object, **kwargs: object) -> None:
+        layouts.append(1)
+        set_columns(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def counting_rows(self: QuestionTable, *args: object, **kwargs: object) -> None:
         fills.append(1)
-        return add_column(self, *args, **kwargs)  # type: ignore[arg-type]
+        set_rows(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(QuestionTable, "add_column", counting)
+    monkeypatch.setattr(QuestionTable, "set_columns", counting_columns)
+    monkeypatch.setattr(QuestionTable, "set_rows", counting_rows)
     app = QuizApp(fixture_bank(), clock=Clock())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, BrowserScreen)
-        columns = len(app.screen.query_one(QuestionTable).columns)
-        assert len(fills) == columns
+        assert (len(layouts), len(fills)) == (1, 1)
         await pilot.resize_terminal(100, 30)  # a new width: the title column grows
         await pilot.pause()
-        assert len(fills) == 2 * columns
+        table = app.screen.query_one(QuestionTable)
+        assert table.columns[0] == ("Title", 56)
+        assert (len(layouts), len(fills)) == (2, 1)  # the rows are cut as they are drawn
 
 
 async def test_the_browser_lists_the_questions_from_its_first_frame(

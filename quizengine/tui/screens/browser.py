@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal, get_args
 
-from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,12 +15,14 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from quizengine.bank.diagnostics import Diagnostic
 from quizengine.bank.model import Difficulty, Question
 from quizengine.practice.quiz import Quiz
-from quizengine.tui.widgets.controls import KeyBar, KeyedInput, plain_cell
+from quizengine.safetext import shown
+from quizengine.tui.widgets.controls import KeyBar, KeyedInput
+from quizengine.tui.widgets.row_list import RowList
 from quizengine.words import format_score, plural
 
 
@@ -147,7 +148,7 @@ class FilterInput(KeyedInput):
         self.value = ""
 
 
-class QuestionTable(DataTable[str]):
+class QuestionTable(RowList):
     """The questions; Enter starts the highlighted one alone."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -243,7 +244,7 @@ statistics. **Ctrl+O** resumes a quiz left with Esc.
             id="filter",
             compact=True,
         )
-        yield QuestionTable(id="questions", cursor_type="row", zebra_stripes=True)
+        yield QuestionTable(id="questions")
         if self.errors:
             with VerticalScroll(id="load-errors"):
                 yield Static(self._errors_content())
@@ -254,6 +255,7 @@ statistics. **Ctrl+O** resumes a quiz left with Esc.
         # Filled now, at the terminal's width, so the first frame already shows the questions;
         # waiting for the first Resize cost two more frames (~60 ms) before the list appeared.
         self._lay_out_columns(self.app.size.width)
+        self._refill(self.query_one(FilterInput).value)
 
     def on_resize(self, event: events.Resize) -> None:
         self._lay_out_columns(event.size.width)
@@ -266,16 +268,11 @@ statistics. **Ctrl+O** resumes a quiz left with Esc.
         table = self.query_one(QuestionTable)
         if table.columns and title_width == self.title_width:
             # Start-up alone brings four resizes (the height settles, the screen is pushed);
-            # rebuilding the table each time made the browser draw it three times over.
+            # redrawing the table each time made the browser draw it three times over.
             return
         self.title_width = title_width
-        table.clear(columns=True)
-        # Labels and cells as Text and Content: a str would be parsed as Rich markup, and the
-        # first parse loads Rich's emoji table (~2 ms of start-up).
-        table.add_column(Text("Title"), width=self.title_width)
-        for name, width in FIXED_COLUMNS:
-            table.add_column(Text(name), width=width)
-        self._refill(self.query_one(FilterInput).value)
+        # The rows stay: the list cuts them to the columns as it draws them.
+        table.set_columns([("Title", self.title_width), *FIXED_COLUMNS])
 
     def update_standings(self, standings: Mapping[str, Standing], now: dt.datetime) -> None:
         """New results from the history (after a quiz): redraw the Last and Due columns."""
@@ -294,28 +291,29 @@ statistics. **Ctrl+O** resumes a quiz left with Esc.
         highlighted = (
             self.shown[table.cursor_row].id if 0 <= table.cursor_row < len(self.shown) else None
         )
-        table.clear()
         ordered = sort_questions(self.questions, self.standings, self.order)
         self.shown = [q for q in ordered if matches(q, query)]
+        rows = []
         for question in self.shown:
             standing = self.standings.get(question.id, Standing())
             last = "" if standing.last_score is None else format_score(standing.last_score)
-            table.add_row(  # authors' text as Content: plain text, never read as markup
-                plain_cell(question.title, self.title_width),
-                plain_cell(", ".join(question.tags), FIXED_COLUMNS[0][1]),
-                Content(question.difficulty),
-                Content(last),
-                Content(due_label(standing.due, self.now)),
-                key=question.id,
+            rows.append(
+                (
+                    shown(question.title),  # authors' text, drawn as written (never markup)
+                    shown(", ".join(question.tags)),
+                    question.difficulty,
+                    last,
+                    due_label(standing.due, self.now),
+                )
             )
         ids = [q.id for q in self.shown]
-        if highlighted in ids:  # keep the learner's place when the table is redrawn
-            table.move_cursor(row=ids.index(highlighted), animate=False)
+        # The learner's place is kept when the list is redrawn.
+        table.set_rows(rows, cursor=ids.index(highlighted) if highlighted in ids else 0)
         self._show_counts()
 
     def _show_counts(self) -> None:
         total = len(self.questions)
-        shown = (
+        counts = (
             f" · {len(self.shown)} of {plural(total, 'question')} shown"
             if total
             else f" · {self.nothing_loaded}"
@@ -330,7 +328,7 @@ statistics. **Ctrl+O** resumes a quiz left with Esc.
             else ""
         )
         self.query_one("#counts", Static).update(
-            Content.assemble(("quizengine", "bold"), shown, sort, paused)
+            Content.assemble(("quizengine", "bold"), counts, sort, paused)
         )
 
     @on(Input.Changed, "#filter")
@@ -351,8 +349,8 @@ statistics. **Ctrl+O** resumes a quiz left with Esc.
         if self.shown:
             self.post_message(self.Start([self.shown[table.cursor_row]]))
 
-    @on(DataTable.RowSelected, "#questions")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(RowList.RowSelected, "#questions")
+    def _row_selected(self, event: RowList.RowSelected) -> None:
         event.stop()  # a mouse click or Enter on a row: start that question
         self.action_start_one()
 
