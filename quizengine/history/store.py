@@ -388,6 +388,10 @@ class HistoryStore:
                 self._skip("answers", row[0], error)
         return records
 
+    def has_answers(self) -> bool:
+        """Whether any answer is recorded (damaged rows count): a new history has none."""
+        return bool(self._query("SELECT EXISTS (SELECT 1 FROM answers)")[0][0])
+
     def last_results(self) -> dict[str, AnswerRecord]:
         """The latest answer to each question id (whatever its content hash)."""
         latest: dict[str, AnswerRecord] = {}

@@ -61,18 +61,29 @@ def screenshot_directory(configured: str | None, downloads: Path, cwd: Path) -> 
 
 
 @cache
-def quiz_screens() -> tuple[type[FeedbackScreen], type[QuestionScreen]]:
-    """The quiz screens' classes, loaded with the first quiz (the browser shows without waiting
-    for them), as start-up loads its modules: with the collector paused and what they build
-    frozen (:mod:`quizengine.tui.startup`); loading them, Textual's Markdown widget and
+def question_screen() -> type[QuestionScreen]:
+    """The question screen's class, loaded with the first quiz (the browser shows without
+    waiting for it), as start-up loads its modules: with the collector paused and what they
+    build frozen (:mod:`quizengine.tui.startup`); loading it, Textual's Markdown widget and
     markdown-it ran ~30 collections (~8 ms) on the way to the first question."""
     from quizengine.tui.startup import long_lived
 
     with long_lived():
-        from quizengine.tui.screens.feedback import FeedbackScreen
         from quizengine.tui.screens.question import QuestionScreen
 
-    return FeedbackScreen, QuestionScreen
+    return QuestionScreen
+
+
+@cache
+def feedback_screen() -> type[FeedbackScreen]:
+    """The feedback screen's class, loaded with the first feedback (~1.5 ms less before the
+    first question), as :func:`question_screen` loads its."""
+    from quizengine.tui.startup import long_lived
+
+    with long_lived():
+        from quizengine.tui.screens.feedback import FeedbackScreen
+
+    return FeedbackScreen
 
 
 class QuizApp(App[None]):
@@ -125,13 +136,25 @@ class QuizApp(App[None]):
         )
 
     def on_mount(self) -> None:
-        if self.store is not None:
+        if self.store is not None and self._has_answers():
             # After the first frame: the FSRS replay would compete with drawing it.
             self.call_after_refresh(self.refresh_standings)
         if self.start_questions:
             self.start_quiz(self.start_questions, kind=self.start_kind)
         elif self.store is not None:
             self._offer_resume()
+
+    def _has_answers(self) -> bool:
+        """Whether the history has results to show. A new one has none: no thread is started
+        to read them, which cost the first question ~3 ms (a thread's start, and the GIL
+        shared with it while the question screen is built)."""
+        from quizengine.history import HistoryError
+
+        assert self.store is not None
+        try:
+            return self.store.has_answers()
+        except HistoryError:
+            return True  # the thread reports it, as for any history it cannot read
 
     def _seconds(self) -> float:
         return self.clock().timestamp()
@@ -249,11 +272,9 @@ class QuizApp(App[None]):
         self._show_quiz_screen()
 
     def _show_quiz_screen(self) -> None:
-        feedback_screen, question_screen = quiz_screens()
-
         quiz = self.quiz
         assert quiz is not None
-        screen = question_screen(quiz) if quiz.attempt is None else feedback_screen(quiz)
+        screen = question_screen()(quiz) if quiz.attempt is None else feedback_screen()(quiz)
         if isinstance(self.screen, BrowserScreen):
             self.push_screen(screen)
         else:

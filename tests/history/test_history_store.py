@@ -60,12 +60,14 @@ def test_an_answer_is_committed_before_record_answer_returns(store: HistoryStore
 
 def test_last_results_and_per_question_answers(store: HistoryStore, clock: Clock) -> None:
     first = store.start_session([SINGLE.id, MULTI.id])
+    assert not store.has_answers()  # a session alone is no answer
     store.record_answer(first.id, SINGLE, [1], 0.0, 5.0)
     store.record_answer(first.id, MULTI, [0], 0.5, 5.0)
     clock.advance(days=1)
     second = store.start_session([SINGLE.id])
     latest = store.record_answer(second.id, SINGLE, [0], 1.0, 4.0)
     results = store.last_results()
+    assert store.has_answers()
     assert results[SINGLE.id] == latest
     assert results[MULTI.id].score == 0.5
     assert [a.score for a in store.answers(SINGLE.id)] == [0.0, 1.0]

@@ -463,7 +463,37 @@ async def test_answers_are_recorded_in_file_order_when_shuffled(tmp_path: Path) 
     store.close()
 
 
-async def test_browser_shows_last_result_and_due(tmp_path: Path) -> None:
+@pytest.fixture
+def standings_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """One item per start of the thread that reads the results from the history."""
+    reads: list[int] = []
+    refresh = QuizApp.refresh_standings
+
+    def counting(self: QuizApp) -> object:
+        reads.append(1)
+        return refresh(self)
+
+    monkeypatch.setattr(QuizApp, "refresh_standings", counting)
+    return reads
+
+
+async def test_a_new_history_starts_no_thread_to_read_results(
+    tmp_path: Path, standings_reads: list[int]
+) -> None:
+    store = HistoryStore.open(tmp_path / "h.sqlite3", clock=Clock())
+    async with make_app(store=store).run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert standings_reads == []
+        await pilot.press("enter", "2", "enter", "escape")  # one answer, back to the bank
+        await pilot.app.workers.wait_for_complete()
+        assert standings_reads == [1]
+        assert pilot.app.screen.query_one(QuestionTable).get_row_at(0)[3] == "1"
+    store.close()
+
+
+async def test_browser_shows_last_result_and_due(
+    tmp_path: Path, standings_reads: list[int]
+) -> None:
     clock = Clock()
     store = HistoryStore.open(tmp_path / "h.sqlite3", clock=clock)
     bank = fixture_bank()
@@ -475,6 +505,7 @@ async def test_browser_shows_last_result_and_due(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
+        assert standings_reads == [1]
         table = app.screen.query_one(QuestionTable)
         assert table.get_row_at(0)[3:] == ["0", "now"]  # wrong two days ago: due
         assert table.get_row_at(1)[3:] == ["", ""]
