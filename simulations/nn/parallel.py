@@ -2,10 +2,13 @@
 
 The engine's arrays carry a leading seed axis of independent networks, so any operation
 that treats each seed on its own (a batched matmul, an elementwise function, a per-seed
-norm) can run on contiguous groups of seeds at once. :func:`seedwise` does that: it cuts
-axis 0 into one group per thread, runs the same kernel on each group's views on a small
-thread pool (numpy and BLAS release the GIL), and the groups write disjoint parts of one
-output array.
+norm) can run on contiguous groups of seeds at once. :func:`in_seed_groups` cuts the seeds
+into one group per thread and runs a task for each group on a small thread pool (numpy and
+BLAS release the GIL). :func:`seedwise` runs one array operation that way, each group writing
+its part of one output array; a whole computation can run that way too, e.g. gradient-flow's
+forward and backward pass on each group's networks (``MLP.seed_slice``): the threads then meet
+once per pass instead of after every operation, and each core keeps to its own networks' data
+(0.88x the time of per-operation groups on the 2-core machine, docs/simulations.md).
 
 Why not leave it to BLAS: numpy's OpenBLAS splits each small GEMM of a batched matmul
 across the cores and synchronises them after each one, and every elementwise pass runs on
