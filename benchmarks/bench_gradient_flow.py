@@ -3,14 +3,16 @@
 Same run, same machine, same weights: depth 30, width 256, batch 256, 16 seeds, float64.
 Prints the best-of-N wall time of
 
-- our engine: forward, MSE loss, backward with the per-layer norms of dL/da_l and dL/dW_l
-  (what gradient-flow computes; building the network is timed separately),
+- our engine: forward, MSE loss, backward with the per-layer norms of dL/da_l and dL/dW_l,
+  as gradient-flow runs them (``forward_backward`` on groups of seeds side by side,
+  ``in_groups``; building the network and the rest of run() are timed separately),
 - the same forward+backward written with PyTorch (``pip install -e .[bench]``; skipped if
   torch is missing), checked to give the same norms,
 - numpy's batched matmul of the same shapes, 90 of them (the products of one forward+backward),
   as the achievable GFLOP/s ("peak"),
 
-and the ratios. Usage: ``PYTHONPATH=. python benchmarks/bench_gradient_flow.py [--repeat N]
+and the ratios: best against best, and round by round (each round times every function once,
+one after the other). Usage: ``PYTHONPATH=. python benchmarks/bench_gradient_flow.py [--repeat N]
 [--activation sigmoid] [--init xavier] [--seeds 16]``. Timings on a shared machine vary with
 its load, printed alongside.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -30,21 +33,22 @@ if "--threads" in sys.argv:
 
 import numpy as np
 
-from simulations.gradient_flow import GradientFlowParams, run
+from simulations.gradient_flow import GradientFlowParams, forward_backward, in_groups, run
 from simulations.nn import make_rng
-from simulations.nn.losses import mse
 from simulations.nn.mlp import MLP, build_mlp
 
 SETTLE_SECONDS = 0.3
 
 
-def timed(repeat: int, fns: dict[str, Callable[[], object]]) -> dict[str, tuple[float, float]]:
-    """Best wall time and best CPU time (all threads) of each function over ``repeat``
-    rounds, the functions interleaved within each round so that they share the machine's
-    load; one warm-up call each first (first-touch page faults, thread start-up)."""
+def timed(
+    repeat: int, fns: dict[str, Callable[[], object]]
+) -> dict[str, list[tuple[float, float]]]:
+    """Wall time and CPU time (all threads) of each function in each of ``repeat`` rounds,
+    the functions interleaved within each round so that they share the machine's load; one
+    warm-up call each first (first-touch page faults, thread start-up)."""
     for fn in fns.values():
         fn()
-    best = {name: (float("inf"), float("inf")) for name in fns}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in fns}
     for _ in range(repeat):
         for name, fn in fns.items():
             # OpenBLAS's threads spin for ~0.1 s after a call before they sleep: without a pause
@@ -53,18 +57,21 @@ def timed(repeat: int, fns: dict[str, Callable[[], object]]) -> dict[str, tuple[
             time.sleep(SETTLE_SECONDS)
             wall, cpu = time.perf_counter(), time.process_time()
             fn()
-            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-            best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
-    return best
+            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+    return times
+
+
+def best(times: list[tuple[float, float]]) -> tuple[float, float]:
+    """The best wall time and the best CPU time of a function's rounds."""
+    return min(wall for wall, _ in times), min(cpu for _, cpu in times)
 
 
 def engine_step(mlp: MLP, x: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    with np.errstate(all="ignore"):
-        _, dout = mse(mlp.forward(x), target)
-        mlp.backward(dout)
-        w_norms = mlp.weight_grad_norms()
-    assert mlp.hidden_grad_norms is not None
-    return mlp.hidden_grad_norms, w_norms
+    """gradient-flow's forward+backward with its norms, as run() does it: in seed groups."""
+    parts = in_groups(forward_backward, mlp, x, target, "mse")
+    a_norms = np.concatenate([a for _, a, _ in parts])
+    w_norms = np.concatenate([w for _, _, w in parts])
+    return a_norms, w_norms
 
 
 def torch_step(torch: Any, weights: Any, readout: Any, x: Any, target: Any, activation: str) -> Any:
@@ -150,23 +157,32 @@ def main() -> None:
             tw_norms.numpy(), ours_w, rtol=1e-8
         )
         print(f"PyTorch computes the same per-layer norms as the engine: {agree}")
-    best = timed(args.repeat, fns)
-    build_time = timed(1, {"build": build})["build"][0]
-    run_time = timed(1, {"run": lambda: run(params, 0)})["run"][0]
+    times = timed(args.repeat, fns)
+    build_time = best(timed(1, {"build": build})["build"])[0]
+    run_time = best(timed(1, {"run": lambda: run(params, 0)})["run"])[0]
 
-    peak_wall = best["numpy matmul (S,B,n)@(S,n,n) x90"][0]
+    peak_wall = best(times["numpy matmul (S,B,n)@(S,n,n) x90"])[0]
     peak = flops / peak_wall / 1e9
-    print(f"{'':36} {'wall ms':>9} {'GFLOP/s':>8} {'CPU ms':>9}")
-    for name, (wall, cpu) in best.items():
+    print(f"{'best of ' + str(args.repeat):36} {'wall ms':>9} {'GFLOP/s':>8} {'CPU ms':>9}")
+    for name, rounds in times.items():
+        wall, cpu = best(rounds)
         print(f"{name:36} {wall * 1e3:9.1f} {flops / wall / 1e9:8.1f} {cpu * 1e3:9.1f}")
-    engine_wall, engine_cpu = best["engine forward+backward"]
+    engine = times["engine forward+backward"]
+    engine_wall, engine_cpu = best(engine)
     print(f"engine GFLOP/s / numpy matmul peak: {flops / engine_wall / 1e9 / peak:.2f}")
     if torch is not None:
-        torch_wall, torch_cpu = best[torch_name]
+        torch_wall, torch_cpu = best(times[torch_name])
         wall_ratio, cpu_ratio = engine_wall / torch_wall, engine_cpu / torch_cpu
         print(
-            f"engine / PyTorch: wall {wall_ratio:.2f}, CPU {cpu_ratio:.2f} "
+            f"engine / PyTorch, best against best: wall {wall_ratio:.2f}, CPU {cpu_ratio:.2f} "
             "(below 1: the engine is faster)"
+        )
+        # The machine's speed drifts over seconds: a round's two timings, taken a second
+        # apart, share its speed better than two bests taken rounds apart.
+        rounds = [e / t for (e, _), (t, _) in zip(engine, times[torch_name], strict=True)]
+        print(
+            f"engine / PyTorch wall, round by round: {' '.join(f'{r:.2f}' for r in rounds)} "
+            f"(median {statistics.median(rounds):.2f})"
         )
     print(f"building the network (drawing weights): {build_time * 1e3:.1f} ms")
     print(f"whole gradient-flow run() with these parameters: {run_time * 1e3:.1f} ms")

@@ -24,7 +24,9 @@ signal and say so; a claim written as a metric expression names its quantity its
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Literal, TypeVar
 
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
@@ -45,6 +47,9 @@ from simulations.nn.activations import ActivationName
 from simulations.nn.init import DESCRIPTIONS, InitName
 from simulations.nn.losses import mean_output, mse
 from simulations.nn.mlp import MLP, build_mlp, seed_norms
+from simulations.nn.parallel import in_seed_groups
+
+R = TypeVar("R")
 
 # Work and memory budgets: one run touches about depth*seeds*batch*width activation
 # entries (several cached per layer) and does about 6*depth*seeds*batch*width^2 flops.
@@ -135,11 +140,18 @@ def saturated_fractions(mlp: MLP) -> NDArray[np.float64]:
     return counts / total
 
 
-def forward_overflow_note(mlp: MLP) -> str | None:
-    """The first hidden layer whose pre-activations overflowed (inf/NaN), in words, or None."""
-    bad = np.stack(
-        [~np.isfinite(layer.last_input).all(axis=(1, 2)) for layer in mlp.activations], axis=1
-    )  # (S, depth)
+def forward_overflows(mlp: MLP) -> NDArray[np.bool_]:
+    """(S, depth): per network, whether each hidden layer's pre-activations hold inf/NaN."""
+    bad = []
+    for layer in mlp.activations:
+        assert layer.last_input is not None
+        bad.append(~np.isfinite(layer.last_input).all(axis=(1, 2)))
+    return np.stack(bad, axis=1)
+
+
+def forward_overflow_note(bad: NDArray[np.bool_]) -> str | None:
+    """The first hidden layer whose pre-activations overflowed (inf/NaN), in words, or None;
+    ``bad`` is :func:`forward_overflows`'s (S, depth) array."""
     seeds_bad = bad.any(axis=1)
     if not seeds_bad.any():
         return None
@@ -228,6 +240,74 @@ def build_network(
     return mlp, x, target
 
 
+@dataclass(frozen=True)
+class Measures:
+    """What one forward and backward pass shows, per network (axis 0: the seeds)."""
+
+    loss: NDArray[np.float64]  # (S,)
+    activation_grad_norms: NDArray[np.float64]  # (S, depth): ||dL/da_l||
+    weight_grad_norms: NDArray[np.float64]  # (S, depth): ||dL/dW_l||
+    activation_rms: NDArray[np.float64]  # (S, depth)
+    relative_updates: NDArray[np.float64]  # (S, depth): ||dL/dW_l|| / ||W_l||
+    saturated_fraction: NDArray[np.float64]  # (S,)
+    forward_overflows: NDArray[np.bool_]  # (S, depth)
+
+    @classmethod
+    def concatenate(cls, parts: list[Measures]) -> Measures:
+        """Groups of networks' measures as one, in the order given."""
+        if len(parts) == 1:
+            return parts[0]
+        joined = {f.name: np.concatenate([getattr(m, f.name) for m in parts]) for f in fields(cls)}
+        return cls(**joined)
+
+
+def forward_backward(
+    mlp: MLP, x: NDArray[np.floating], target: NDArray[np.floating], loss: str
+) -> tuple[NDArray[np.floating], NDArray[np.float64], NDArray[np.float64]]:
+    """One forward and backward pass: per network the loss (S,), ||dL/da_l|| and ||dL/dW_l||
+    (S, depth); the MLP keeps its forward caches."""
+    with np.errstate(all="ignore"):  # overflow is reported, not warned about
+        out = mlp.forward(x)
+        values, dout = mse(out, target) if loss == "mse" else mean_output(out)
+        mlp.backward(dout)
+        w_norms = mlp.weight_grad_norms()
+    assert mlp.hidden_grad_norms is not None
+    return values, mlp.hidden_grad_norms, w_norms
+
+
+def measure(mlp: MLP, x: NDArray[np.floating], target: NDArray[np.floating], loss: str) -> Measures:
+    """The four per-layer quantities and the rest of :class:`Measures` for these networks."""
+    values, a_norms, w_norms = forward_backward(mlp, x, target, loss)
+    return Measures(
+        loss=values,
+        activation_grad_norms=a_norms,
+        weight_grad_norms=w_norms,
+        activation_rms=forward_rms(mlp),
+        relative_updates=relative_updates(mlp, w_norms),
+        saturated_fraction=saturated_fractions(mlp),
+        forward_overflows=forward_overflows(mlp),
+    )
+
+
+def in_groups(
+    step: Callable[[MLP, NDArray[np.floating], NDArray[np.floating], str], R],
+    mlp: MLP,
+    x: NDArray[np.floating],
+    target: NDArray[np.floating],
+    loss: str,
+) -> list[R]:
+    """``step`` on groups of the networks side by side, each group's whole forward and backward
+    on one thread (simulations.nn.parallel.in_seed_groups): two synchronisations per run
+    instead of several per layer, each core on its own networks' data. Serial when the
+    networks are small or BLAS is set to one thread (verify's workers)."""
+    entries = max(x.size, mlp.dense[-1].weight.size)
+    return in_seed_groups(
+        lambda lo, hi: step(mlp.seed_slice(lo, hi), x[lo:hi], target[lo:hi], loss),
+        x.shape[0],
+        entries=entries,
+    )
+
+
 def run(params: GradientFlowParams, seed: int) -> Result:
     p = params
     mlp, x, target = build_network(
@@ -242,16 +322,9 @@ def run(params: GradientFlowParams, seed: int) -> Result:
         residual=p.residual,
         dtype=np.dtype(p.dtype),
     )
-    with np.errstate(all="ignore"):  # overflow is reported below, not warned about
-        out = mlp.forward(x)
-        loss, dout = mse(out, target) if p.loss == "mse" else mean_output(out)
-        mlp.backward(dout)
-        w_norms = mlp.weight_grad_norms()
-    act_norms = mlp.hidden_grad_norms
-    assert act_norms is not None
-    saturation = saturated_fractions(mlp)
-    rms = forward_rms(mlp)
-    updates = relative_updates(mlp, w_norms)
+    m = Measures.concatenate(in_groups(measure, mlp, x, target, p.loss))
+    loss, act_norms, w_norms = m.loss, m.activation_grad_norms, m.weight_grad_norms
+    saturation, rms, updates = m.saturated_fraction, m.activation_rms, m.relative_updates
 
     ratios = seed_ratios(act_norms[:, 0], act_norms[:, -1])
     w_ratios = seed_ratios(w_norms[:, 0], w_norms[:, -1])
@@ -334,7 +407,7 @@ def run(params: GradientFlowParams, seed: int) -> Result:
     ]
     notes = [
         note
-        for note in (forward_overflow_note(mlp), overflow_note(act_norms, w_norms))
+        for note in (forward_overflow_note(m.forward_overflows), overflow_note(act_norms, w_norms))
         if note is not None
     ]
     return Result(

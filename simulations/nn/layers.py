@@ -50,6 +50,12 @@ class Layer:
     def grads(self) -> list[Array]:
         return []
 
+    def seed_slice(self, lo: int, hi: int) -> Layer:
+        """Networks ``lo`` to ``hi - 1`` as a layer of their own: its parameters are views of
+        this layer's (an update through one is seen by the other), its gradients and forward
+        caches its own, so that groups of seeds can run forward and backward side by side."""
+        raise NotImplementedError
+
 
 class Dense(Layer):
     """y = x W (+ b), with W of shape (S, n_in, n_out) and b of shape (S, 1, n_out)."""
@@ -57,8 +63,10 @@ class Dense(Layer):
     def __init__(self, weight: Array, bias: Array | None = None) -> None:
         self.weight = weight
         self.bias = bias
-        self.weight_grad = np.zeros_like(weight)
-        self.bias_grad = None if bias is None else np.zeros_like(bias)
+        # np.zeros, not zeros_like: calloc'd pages cost nothing until backward overwrites
+        # them, and a seed slice of a deep network is made for every run (seed_slice).
+        self.weight_grad = np.zeros(weight.shape, weight.dtype)
+        self.bias_grad = None if bias is None else np.zeros(bias.shape, bias.dtype)
         self._x: Array | None = None
 
     @classmethod
@@ -99,6 +107,9 @@ class Dense(Layer):
     def params(self) -> list[Array]:
         return [self.weight] if self.bias is None else [self.weight, self.bias]
 
+    def seed_slice(self, lo: int, hi: int) -> Dense:
+        return Dense(self.weight[lo:hi], None if self.bias is None else self.bias[lo:hi])
+
     def grads(self) -> list[Array]:
         if self.bias_grad is None:
             return [self.weight_grad]
@@ -136,6 +147,9 @@ class ActivationLayer(Layer):
 
         dx = np.empty_like(self.last_output)
         return seedwise(kernel, dx, self.last_output, self.last_input, dy)
+
+    def seed_slice(self, lo: int, hi: int) -> ActivationLayer:
+        return ActivationLayer(self.activation)
 
 
 class BatchNorm(Layer):
@@ -181,6 +195,11 @@ class BatchNorm(Layer):
     def params(self) -> list[Array]:
         return [self.gamma, self.beta]
 
+    def seed_slice(self, lo: int, hi: int) -> BatchNorm:
+        part = BatchNorm(hi - lo, self.gamma.shape[-1], eps=self.eps, dtype=self.gamma.dtype)
+        part.gamma, part.beta = self.gamma[lo:hi], self.beta[lo:hi]
+        return part
+
     def grads(self) -> list[Array]:
         return [self.gamma_grad, self.beta_grad]
 
@@ -207,6 +226,9 @@ class Sequential(Layer):
     def grads(self) -> list[Array]:
         return [g for layer in self.layers for g in layer.grads()]
 
+    def seed_slice(self, lo: int, hi: int) -> Sequential:
+        return Sequential([layer.seed_slice(lo, hi) for layer in self.layers])
+
 
 class Residual(Layer):
     """y = x + body(x): the identity path carries dL/dy straight through to dL/dx."""
@@ -228,3 +250,6 @@ class Residual(Layer):
 
     def grads(self) -> list[Array]:
         return self.body.grads()
+
+    def seed_slice(self, lo: int, hi: int) -> Residual:
+        return Residual(self.body.seed_slice(lo, hi))

@@ -57,6 +57,7 @@ class MLP(Layer):
         self.dense = dense
         self.activations = activations
         self.batchnorms = batchnorms
+        self.residual = residual
         self.blocks: list[Layer] = []
         for i, (layer, act) in enumerate(zip(dense, activations, strict=True)):
             parts: list[Layer] = [layer] if batchnorms is None else [layer, batchnorms[i]]
@@ -65,6 +66,7 @@ class MLP(Layer):
         self.readout = readout
         self.hidden_grad_norms: Array | None = None
         """(S, depth): per seed, ||dL/da_l|| over the batch for each hidden layer, first to last."""
+        self._slices: dict[tuple[int, int], tuple[list[Array], MLP]] = {}
 
     @property
     def depth(self) -> int:
@@ -95,6 +97,29 @@ class MLP(Layer):
 
     def grads(self) -> list[Array]:
         return [g for block in self.blocks for g in block.grads()] + self.readout.grads()
+
+    def seed_slice(self, lo: int, hi: int) -> MLP:
+        """Networks ``lo`` to ``hi - 1`` as an MLP of their own (see Layer.seed_slice).
+
+        The same range gives the same MLP again while this one's parameters are the same
+        arrays (checked at each call), so that its forward caches and gradients are replaced
+        pass after pass, as this MLP's own are, and their memory is reused: a fresh slice
+        per pass freed ~0.5 GB at the end of each, and the next pass's page faults cost
+        ~140 ms of a ~800 ms forward+backward (benchmarks/bench_gradient_flow.py).
+        """
+        params = self.params()
+        kept = self._slices.get((lo, hi))
+        if kept is not None and all(a is b for a, b in zip(kept[0], params, strict=True)):
+            return kept[1]
+        part = MLP(
+            [layer.seed_slice(lo, hi) for layer in self.dense],
+            [act.seed_slice(lo, hi) for act in self.activations],
+            None if self.batchnorms is None else [bn.seed_slice(lo, hi) for bn in self.batchnorms],
+            self.residual,
+            self.readout.seed_slice(lo, hi),
+        )
+        self._slices[lo, hi] = (params, part)
+        return part
 
 
 def build_mlp(

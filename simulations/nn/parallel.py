@@ -2,10 +2,13 @@
 
 The engine's arrays carry a leading seed axis of independent networks, so any operation
 that treats each seed on its own (a batched matmul, an elementwise function, a per-seed
-norm) can run on contiguous groups of seeds at once. :func:`seedwise` does that: it cuts
-axis 0 into one group per thread, runs the same kernel on each group's views on a small
-thread pool (numpy and BLAS release the GIL), and the groups write disjoint parts of one
-output array.
+norm) can run on contiguous groups of seeds at once. :func:`in_seed_groups` cuts the seeds
+into one group per thread and runs a task for each group on a small thread pool (numpy and
+BLAS release the GIL). :func:`seedwise` runs one array operation that way, each group writing
+its part of one output array; a whole computation can run that way too, e.g. gradient-flow's
+forward and backward pass on each group's networks (``MLP.seed_slice``): the threads then meet
+once per pass instead of after every operation, and each core keeps to its own networks' data
+(0.88x the time of per-operation groups on the 2-core machine, docs/simulations.md).
 
 Why not leave it to BLAS: numpy's OpenBLAS splits each small GEMM of a batched matmul
 across the cores and synchronises them after each one, and every elementwise pass runs on
@@ -35,12 +38,14 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from functools import cache
 from itertools import pairwise
+from typing import TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import ThreadpoolController
 
 Array = NDArray[np.generic]
+T = TypeVar("T")
 
 MIN_PARALLEL_ENTRIES = 1 << 17
 """Entries (of the largest array involved) below which an operation runs serially."""
@@ -73,44 +78,55 @@ def _pool(workers: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="seedwise")
 
 
+def in_seed_groups(task: Callable[[int, int], T], seeds: int, *, entries: int) -> list[T]:
+    """``task(lo, hi)`` for contiguous groups of seeds covering ``range(seeds)``, one group
+    per thread; returns the results in group order.
+
+    ``entries`` is the size of the largest array the task touches: below
+    :data:`MIN_PARALLEL_ENTRIES`, with one seed or one thread, or while another parallel
+    section runs (the task may itself call :func:`seedwise`: it then runs serially), the
+    task runs once as ``task(0, seeds)``. The task must treat each seed independently and
+    write only its own seeds' parts of any shared array.
+    """
+    count = min(threads(), seeds) if seeds > 1 and entries >= MIN_PARALLEL_ENTRIES else 1
+    if count < 2 or not _section.acquire(blocking=False):
+        return [task(0, seeds)]
+    try:
+        groups = list(pairwise(seeds * i // count for i in range(count + 1)))
+        errors = np.geterr()  # numpy's error handling is per thread: carry the caller's over
+
+        def run(lo: int, hi: int) -> T:
+            with np.errstate(**errors):
+                return task(lo, hi)
+
+        with _blas().limit(limits=1):
+            pool = _pool(_cores())
+            futures: list[Future[T]] = [pool.submit(run, *group) for group in groups[1:]]
+            try:
+                first = run(*groups[0])
+            finally:  # the other groups write into shared arrays: wait whatever happens here
+                wait(futures)
+        return [first, *(future.result() for future in futures)]  # re-raises a group's error
+    finally:
+        _section.release()
+
+
 def seedwise(kernel: Callable[..., object], out: Array, *inputs: Array) -> Array:
     """``kernel(out, *inputs)`` computed group by group of seeds; returns ``out``.
 
     The kernel must write its result into its first argument and treat each index of
     axis 0 independently. Inputs are split along axis 0 when each has at least ``out``'s
     dimensions and its leading size (anything shared by all seeds belongs in the kernel's
-    closure); when one does not (it broadcasts), the array is small, or only one thread is
-    available, the kernel runs once on the whole arrays.
+    closure); when one does not (it broadcasts), the kernel runs once on the whole arrays,
+    as it does when :func:`in_seed_groups` runs serially.
     """
     seeds = out.shape[0] if out.ndim else 0
-    largest = max([out.size, *(a.size for a in inputs)])
-    parallel = (
-        seeds > 1
-        and largest >= MIN_PARALLEL_ENTRIES
-        and all(a.ndim >= out.ndim and a.shape[0] == seeds for a in inputs)
-    )
-    count = min(threads(), seeds) if parallel else 1
-    if count < 2 or not _section.acquire(blocking=False):
+    if not all(a.ndim >= out.ndim and a.shape[0] == seeds for a in inputs) or seeds < 2:
         kernel(out, *inputs)
         return out
-    try:
-        bounds = [seeds * i // count for i in range(count + 1)]
-        errors = np.geterr()  # numpy's error handling is per thread: carry the caller's over
 
-        def run(lo: int, hi: int) -> None:
-            with np.errstate(**errors):
-                kernel(out[lo:hi], *(a[lo:hi] for a in inputs))
+    def group(lo: int, hi: int) -> None:
+        kernel(out[lo:hi], *(a[lo:hi] for a in inputs))
 
-        with _blas().limit(limits=1):
-            pool = _pool(_cores())
-            groups = list(pairwise(bounds))
-            futures: list[Future[None]] = [pool.submit(run, *group) for group in groups[1:]]
-            try:
-                run(*groups[0])
-            finally:  # the other groups write into out: wait for them whatever happens here
-                wait(futures)
-        for future in futures:
-            future.result()  # re-raises a group's exception
-    finally:
-        _section.release()
+    in_seed_groups(group, seeds, entries=max([out.size, *(a.size for a in inputs)]))
     return out

@@ -209,6 +209,37 @@ def test_seeds_are_independent_networks() -> None:
         assert np.allclose(mine, theirs[1:], rtol=1e-12, atol=0)
 
 
+@pytest.mark.parametrize("batchnorm,residual,bias", [(False, False, False), (True, True, True)])
+def test_a_seed_slice_is_those_networks_sharing_their_parameters(
+    batchnorm: bool, residual: bool, bias: bool
+) -> None:
+    rng = make_rng(13)
+    mlp = build_mlp(
+        rng, seeds=4, n_in=N, width=N, depth=3, batchnorm=batchnorm, residual=residual, bias=bias
+    )
+    x, target = rng.standard_normal((4, B, N)), rng.standard_normal((4, B, 1))
+    mlp.backward(mse(mlp.forward(x), target)[1])
+    part = mlp.seed_slice(1, 3)
+    part.backward(mse(part.forward(x[1:3]), target[1:3])[1])
+    for mine, whole in zip(part.grads(), mlp.grads(), strict=True):
+        assert np.array_equal(mine, whole[1:3])
+    for mine, whole in zip(part.params(), mlp.params(), strict=True):
+        assert np.shares_memory(mine, whole) and np.array_equal(mine, whole[1:3])
+    assert part.hidden_grad_norms is not None and mlp.hidden_grad_norms is not None
+    assert np.array_equal(part.hidden_grad_norms, mlp.hidden_grad_norms[1:3])
+
+
+def test_a_seed_slice_is_reused_only_while_the_parameters_are_the_same_arrays() -> None:
+    mlp = build_mlp(make_rng(14), seeds=4, n_in=N, width=N, depth=2)
+    part = mlp.seed_slice(0, 2)
+    assert mlp.seed_slice(0, 2) is part
+    assert mlp.seed_slice(2, 4) is not part
+    mlp.dense[1].weight = mlp.dense[1].weight.copy()  # replaced, not updated in place
+    fresh = mlp.seed_slice(0, 2)
+    assert fresh is not part
+    assert np.shares_memory(fresh.dense[1].weight, mlp.dense[1].weight)
+
+
 def test_seed_norms_survive_values_whose_squares_overflow() -> None:
     a = np.full((2, 3, 4), 1e200)
     a[1, 0, 0] = np.inf

@@ -10,6 +10,8 @@ import warnings
 import numpy as np
 import pytest
 
+from simulations import gradient_flow
+from simulations.gradient_flow import GradientFlowParams
 from simulations.nn import make_rng, parallel
 from simulations.nn.activations import ACTIVATIONS
 from simulations.nn.losses import mse
@@ -59,6 +61,50 @@ def test_threaded_matmuls_of_benchmark_size_give_the_serial_bits(threads) -> Non
     threads(2)
     for a, b in zip(serial, step("sigmoid", seeds=4, width=256), strict=True):
         assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"activation": "sigmoid", "init": "xavier"},
+        {"activation": "relu", "init": "he", "batchnorm": True, "residual": True},
+        {"activation": "tanh", "init": "xavier", "loss": "sum", "dtype": "float32"},
+    ],
+)
+def test_gradient_flow_in_seed_groups_gives_the_serial_result(threads, options: dict) -> None:
+    """run() measures its networks in seed groups side by side (in_groups): every metric,
+    series and note is the same as one group computing them all."""
+    params = GradientFlowParams(depth=4, width=12, batch=10, seeds=5, **options)
+    threads(1)
+    serial = gradient_flow.run(params, 3)
+    for count in (2, 3):
+        threads(count)
+        grouped = gradient_flow.run(params, 3)
+        assert grouped.model_dump() == serial.model_dump()
+
+
+def test_in_seed_groups_covers_every_seed_once_in_order(threads) -> None:
+    threads(3)
+    assert parallel.in_seed_groups(lambda lo, hi: (lo, hi), 7, entries=1) == [
+        (0, 2),
+        (2, 4),
+        (4, 7),
+    ]
+    threads(1)
+    assert parallel.in_seed_groups(lambda lo, hi: (lo, hi), 7, entries=1) == [(0, 7)]
+
+
+def test_a_task_inside_a_group_runs_serially(threads) -> None:
+    """A seed group's task calls seedwise (every layer does): it must not start threads of
+    its own while the groups already fill the cores."""
+    threads(2)
+    inner: list[list[tuple[int, int]]] = []
+
+    def task(lo: int, hi: int) -> None:
+        inner.append(parallel.in_seed_groups(lambda a, b: (a, b), hi - lo, entries=1))
+
+    parallel.in_seed_groups(task, 4, entries=1)
+    assert sorted(inner) == [[(0, 2)], [(0, 2)]]
 
 
 def test_seed_norms_threaded_equal_serial(threads) -> None:
