@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from textual.geometry import Spacing
 from textual.widget import Widget
 from tui_support import Clock, fixture_bank
 
-from quizengine.tui.app import QuizApp
+from quizengine.tui import app as app_module
+from quizengine.tui.app import QUIZ_CSS, QuizApp
 from quizengine.tui.screens.browser import BrowserScreen, QuestionTable
 from quizengine.tui.screens.question import ChoiceBox, ChoiceRadios, NumberInput, QuestionScreen
 from quizengine.tui.widgets.controls import KeyBar
@@ -120,3 +124,14 @@ async def test_the_answer_has_the_focus_from_the_first_frame(
         await pilot.pause()
         assert isinstance(app.focused, focused)
         assert focus_changes == [focused.__name__]
+
+
+async def test_the_quiz_screens_layout_is_read_with_the_first_quiz() -> None:
+    app = QuizApp(fixture_bank(), clock=Clock())
+    quiz_css = str(Path(app_module.__file__).with_name(QUIZ_CSS))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.stylesheet.has_source(quiz_css)  # not parsed before the browser shows
+        await pilot.press("enter")
+        assert app.stylesheet.has_source(quiz_css)
+        assert app.screen.query_one("#body").styles.padding == Spacing(0, 1, 0, 1)
