@@ -8,12 +8,13 @@ explanation, the evidence of every key, and the references as links.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from fractions import Fraction
 from html import escape
 
 from quizengine.export.credit import choice_credits, tolerance
-from quizengine.export.engine import NumericQuestion, Question
+from quizengine.export.engine import Diagnostic, ImageFile, NumericQuestion, Question
 from quizengine.export.evidence import Evidence
 from quizengine.export.html import block_html, describe_sim, inline_html
 
@@ -36,6 +37,10 @@ class QuestionContent:
     """Shown with a numeric question's accepted answer; empty for choice questions."""
     general_feedback_html: str
     evidence: tuple[Evidence, ...]
+    images: Mapping[str, ImageFile] = field(default_factory=dict)
+    """The image files the texts show, by their ``src`` (read and checked)."""
+    image_problems: tuple[Diagnostic, ...] = ()
+    """An error for each image that cannot be packaged: the question is then not exported."""
 
     @property
     def unverified(self) -> int:
