@@ -17,6 +17,7 @@ from quizengine.export.credit import choice_credits, tolerance
 from quizengine.export.engine import Diagnostic, ImageFile, NumericQuestion, Question
 from quizengine.export.evidence import Evidence
 from quizengine.export.html import block_html, describe_sim, inline_html
+from quizengine.export.images import images_as_text
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,10 @@ def build_content(question: Question, evidence: list[Evidence], seed: int) -> Qu
                     feedback_html=_choice_feedback(choice.correct, proof, seed),
                 )
             )
-    general = _general_feedback(question, evidence, seed, [c.html for c in choices])
+    # A choice's image is in the choice itself: quoted here by its alt text, so an LMS that
+    # stores files per text (Moodle) does not get every choice image a second time.
+    quoted = [images_as_text(c.html) for c in choices]
+    general = _general_feedback(question, evidence, seed, quoted)
     return QuestionContent(
         question=question,
         prompt_html=prompt,

@@ -167,7 +167,10 @@ def write_output(files: dict[str, bytes], out: Path) -> None:
         try:
             with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 for name, data in sorted(files.items()):
-                    archive.writestr(name, data)
+                    # Images (PNG, JPEG, GIF, WebP) are compressed already: stored as they are.
+                    stored = name.startswith(f"{qti21.MEDIA_DIR}/")
+                    kind = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                    archive.writestr(name, data, compress_type=kind)
             os.replace(temp, out)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

@@ -8,6 +8,7 @@ each ``src`` pointing at the packaged copy.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from html import escape, unescape
 from pathlib import PurePosixPath
@@ -45,6 +46,21 @@ def unique_names(files: Iterable[ImageFile]) -> dict[str, str]:
         taken.add(name.lower())
         names[file.src] = name
     return names
+
+
+_IMG_TAG = re.compile(r"<img\b[^>]{0,4000}>", re.IGNORECASE)
+_ALT = re.compile(r"""\salt\s*=\s*("[^"]*"|'[^']*'|[^\s>"']+)""", re.IGNORECASE)
+
+
+def images_as_text(html: str) -> str:
+    """``html`` with each ``<img>`` replaced by its alt text in brackets (``[a plot]``)."""
+
+    def text(match: Match[str]) -> str:
+        alt = _ALT.search(match.group(0))
+        words = unescape(alt.group(1).strip("\"'")).strip() if alt else ""
+        return f"[{escape(words or 'image', quote=False)}]"
+
+    return _IMG_TAG.sub(text, html)
 
 
 def rewrite_sources(html: str, new_src: Callable[[str], str | None]) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from benchmark_run import run_benchmark
 from export_support import qti_schema
 from lxml import etree
 
@@ -106,10 +107,12 @@ def test_moodle_xml_embeds_each_image_in_the_text_element_that_shows_it(
     assert files_of(answer) == {"plot.png": PLOT}
     assert answer.findtext("text") == 'this one <img src="@@PLUGINFILE@@/plot.png" alt="" />'
     assert files_of(answer.find("feedback")) == {}
-    # The general feedback shows the explanation's raw-HTML image and the choice (quoted).
+    # The general feedback shows the explanation's raw-HTML image; it quotes the choice by its
+    # alt text, so the choice's image is not embedded a second time.
     general = first.find("generalfeedback")
-    assert files_of(general) == {"plot.png": OTHER, "plot-2.png": PLOT}
+    assert files_of(general) == {"plot.png": OTHER}
     assert '<img src="@@PLUGINFILE@@/plot.png" alt="raw">' in general.findtext("text")
+    assert "Choice 1 (this one [image]), keyed right" in general.findtext("text")
     plain = root.find("question[idnumber='plain']")
     assert plain is not None and plain.find(".//file") is None
 
@@ -137,6 +140,8 @@ def test_qti_package_holds_the_images_lists_them_and_its_items_validate(
     assert code == 0, err
     with zipfile.ZipFile(out) as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
+        stored = archive.getinfo("media/q-with-images/plot.png").compress_type
+    assert stored == zipfile.ZIP_STORED  # compressed already: not deflated again
     item_href = "items/q-with-images.xml"
     assert files["media/q-with-images/plot.png"] == PLOT
     assert files["media/q-with-images/plot-2.png"] == OTHER
@@ -292,3 +297,13 @@ def test_the_cli_entry_point_packages_images(bank: Path, tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     assert (out / "media" / "q-with-images" / "plot.png").read_bytes() == PLOT
     assert "media/q-with-images/plot.png" in (out / "imsmanifest.xml").read_text()
+
+
+def test_the_image_export_benchmark_runs() -> None:
+    """A smoke run of benchmarks/bench_export_images.py (no timing asserted)."""
+    done = run_benchmark(
+        "bench_export_images.py", "--questions", "3", "--kib", "2", "--runs", "1", timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    for to in ("moodle", "gift", "qti21"):
+        assert f"{to:7} without images" in done.stdout
