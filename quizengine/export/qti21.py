@@ -9,9 +9,10 @@ feedback as ``feedbackInline`` (shown for the picked choices), and one ``modalFe
 explanation, the evidence and the references. ``imsmanifest.xml`` lists the items and an
 ``assessmentTest`` that holds them all in file order.
 
-An item's image files go in the package under ``media/ITEM/`` (names unique per item), each
-listed as a ``<file>`` of the item's resource in the manifest, as the IMS examples do; the
-``src`` is rewritten relative to the item file (``../media/q-id/plot.png``).
+An item's image files go in the package beside the items, under ``items/media/ITEM/`` (names
+unique per item), each listed as a ``<file>`` of the item's resource in the manifest, as the IMS
+examples do; the ``src`` is rewritten relative to the item file (``media/q-id/plot.png``), with
+no ``..`` that an importer might refuse.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ RESPONSE, SCORE, MAXSCORE, FEEDBACK, EXPLANATION = (
     "EXPLANATION",
 )
 ITEMS_DIR = "items"
-MEDIA_DIR = "media"
+MEDIA_DIR = f"{ITEMS_DIR}/media"
 TEST_FILE = "assessment.xml"
 
 
@@ -230,9 +231,9 @@ def _with_media(
     folder = f"{MEDIA_DIR}/{identifier}"
 
     def rewrite(html: str) -> str:
-        # The item is items/ITEM.xml: its media are one folder up, under media/ITEM/.
+        # The item is items/ITEM.xml and its media are under items/media/ITEM/.
         return rewrite_sources(
-            html, lambda src: f"../{folder}/{quote(names[src])}" if src in names else None
+            html, lambda src: f"media/{identifier}/{quote(names[src])}" if src in names else None
         )
 
     rewritten = replace(
