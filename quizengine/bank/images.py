@@ -126,19 +126,22 @@ def read_image(src: str, question_path: str, root: Path) -> ImageFile:
     real = Path(os.path.realpath(target))
     if not real.is_relative_to(os.path.realpath(root)):
         raise ImageProblem(
-            f"is a symlink to {real}, outside the bank's folder {_shown_path(root)}; refused"
+            f"is a symlink to {_shown_path(real)}, outside the bank's folder "
+            f"{_shown_path(root)}; refused"
         )
     if not os.path.lexists(target):
         raise ImageProblem(f"not found: no file {_shown_path(target)}")
     try:
-        data = read_regular_file(real, MAX_IMAGE_BYTES)
+        size = os.stat(real).st_size
+    except OSError as error:
+        raise ImageProblem(f"cannot be read: {error.strerror or error}") from None
+    if size > MAX_IMAGE_BYTES:
+        raise ImageProblem(f"is too large ({size:,} bytes; the limit is {_LIMIT_WORDS} per image)")
+    try:
+        data = read_regular_file(real, MAX_IMAGE_BYTES)  # a FIFO or a device is refused here
     except NotReadable as error:
-        reason = str(error)
-        if reason.startswith("file is too large"):
-            size = reason.split("(", 1)[1].split(" bytes", 1)[0]
-            reason = f"is too large ({size} bytes; the limit is {_LIMIT_WORDS} per image)"
-        raise ImageProblem(reason) from None
-    if len(data) > MAX_IMAGE_BYTES:  # it grew since it was opened
+        raise ImageProblem(f"cannot be used: {error}") from None
+    if len(data) > MAX_IMAGE_BYTES:  # it grew since the stat
         raise ImageProblem(f"is too large (the limit is {_LIMIT_WORDS} per image)")
     mime = image_type(data)
     if mime is None:

@@ -242,7 +242,7 @@ def other_scheme(folder: Path) -> str:
         (svg_named_png, "is an SVG: refused"),
         (not_an_image, "is not a PNG, JPEG, GIF or WebP image"),
         (missing, "not found: no file"),
-        (fifo, "not a regular file (a FIFO)"),
+        (fifo, "cannot be used: not a regular file (a FIFO)"),
         (other_scheme, "is neither a file of the bank"),
     ],
 )
