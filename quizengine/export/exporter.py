@@ -21,10 +21,13 @@ from typing import Literal
 from quizengine.export import gift, moodle, qti21
 from quizengine.export.content import QuestionContent, build_content
 from quizengine.export.credit import Inexpressible
-from quizengine.export.engine import Question, ResultCache, load_images
+from quizengine.export.engine import Diagnostic, Question, ResultCache, load_images
 from quizengine.export.evidence import question_evidence
 from quizengine.safetext import shown
 
+MAX_EXPORT_IMAGE_BYTES = 256 * 2**20
+"""The images one export may carry in all: a bank's plots take a few MiB; a hostile bank of many
+5 MiB images would otherwise be held in memory whole (and Moodle XML adds a third in base64)."""
 FORMATS: dict[str, ModuleType] = {"moodle": moodle, "gift": gift, "qti21": qti21}
 Format = Literal["moodle", "gift", "qti21"]
 
@@ -65,11 +68,29 @@ def contents(
     """Every question's texts, with the evidence from ``cache`` (None: nothing is verified) and
     its image files, read from the bank loaded from ``roots`` (see ``bank/images.py``)."""
     items = []
+    total = 0
     for question in questions:
         content = build_content(question, question_evidence(question, cache, seed), seed)
         files, problems = load_images(question.path, question.images, roots)
+        size = sum(len(file.data) for file in files.values())
+        if files and total + size > MAX_EXPORT_IMAGE_BYTES:
+            problems.append(_too_many_images(question))
+            files = {}
+        total += size if files else 0
         items.append(replace(content, images=files, image_problems=tuple(problems)))
     return items
+
+
+def _too_many_images(question: Question) -> Diagnostic:
+    first = question.images[0]
+    return Diagnostic(
+        path=question.path,
+        line=first.line,
+        col=first.col,
+        message=f"image {first.src!r} and the others of this question would take the export's "
+        f"images over {MAX_EXPORT_IMAGE_BYTES // 2**20} MiB in all (every image is held in "
+        "memory until the output is written); export fewer questions at once (PATH, --tag)",
+    )
 
 
 def render_all(items: list[QuestionContent], to: Format) -> tuple[list[object], Outcome]:

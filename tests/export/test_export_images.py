@@ -24,6 +24,7 @@ from lxml import etree
 
 from quizengine.bank.images import MAX_IMAGE_BYTES
 from quizengine.cli import main
+from quizengine.export import exporter
 
 CP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
 ROOT = Path(__file__).resolve().parents[2]
@@ -284,6 +285,25 @@ def test_a_symlink_inside_the_bank_and_a_subfolder_path_are_fine(
     assert code == 0, err
     text = etree.fromstring(out.read_bytes()).find("question/questiontext")
     assert files_of(text) == {"plot.png": PLOT, "plot-2.png": PLOT}
+
+
+def test_the_images_of_one_export_are_bounded_in_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exporter, "MAX_EXPORT_IMAGE_BYTES", len(PLOT) + len(OTHER))
+    folder = tmp_path / "bank"
+    folder.mkdir()
+    (folder / "one.png").write_bytes(PLOT)
+    (folder / "two.png").write_bytes(OTHER)
+    (folder / "a.md").write_text(question("first", "![](one.png) ![](two.png)"))
+    (folder / "b.md").write_text(question("second", "Then ![](one.png)"))
+    out = tmp_path / "out.xml"
+    code, err = export(capsys, str(folder), "--to", "moodle", "-o", str(out))
+    assert code == 1
+    assert "b.md:7:10: error: image 'one.png' and the others of this question would take" in err
+    assert "question 'second' not exported" in err
+    exported = etree.fromstring(out.read_bytes()).findall("question")
+    assert [q.findtext("idnumber") for q in exported] == ["first"]
 
 
 def test_the_cli_entry_point_packages_images(bank: Path, tmp_path: Path) -> None:
