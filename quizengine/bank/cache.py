@@ -50,6 +50,7 @@ _OWN_MODULES = (
     "bank.claimexpr",
     "bank.diagnostics",
     "bank.frontmatter",
+    "bank.images",
     "bank.model",
     "bank.parser",
     "bank.simlink",

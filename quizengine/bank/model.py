@@ -134,6 +134,18 @@ class Explanation(_Frozen):
     links: list[SimLink] = []
 
 
+class ImageRef(_Frozen):
+    """An image the question shows from a file of the bank: ``![alt](plot.png)`` or raw HTML's
+    ``<img src="plot.png">`` (remote ``http(s)://`` and ``data:`` images are not recorded)."""
+
+    src: str
+    """As the HTML carries it: markdown-it's normalised URL (``my%20plot.png``), or the
+    attribute's value in raw HTML."""
+    line: int
+    col: int
+    """Where its ``src`` is written in the file."""
+
+
 LinkRole = Literal["claim", "metric", "run"]
 """What a link is for: a choice's claim, a numeric answer's metric, or a run the explanation
 invites the reader to try (whose target, if any, may be either)."""
@@ -179,6 +191,8 @@ class _QuestionBase(_Frozen):
     topic: str | None = None
     author: str | None = None
     created: dt.date | None = None
+    images: list[ImageRef] = []
+    """Every image shown from a file, in file order (see :mod:`quizengine.bank.images`)."""
     id_line: int = 1
     """Line of the ``id:`` key, to name both places of a duplicate id."""
     content_hash: str

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -27,11 +28,13 @@ from quizengine.bank.frontmatter import (
     split_frontmatter,
     validate,
 )
+from quizengine.bank.images import html_image_sources, is_remote
 from quizengine.bank.model import (
     MAX_FILE_BYTES,
     Choice,
     ChoiceQuestion,
     Explanation,
+    ImageRef,
     MultipleFrontmatter,
     NumericFrontmatter,
     NumericQuestion,
@@ -201,6 +204,7 @@ def parse_question(text: str, path: str) -> ParsedQuestion:
         "topic": frontmatter.topic,
         "author": frontmatter.author,
         "created": frontmatter.created,
+        "images": _images(body, lines),
         "id_line": positions.get(("id",), (1, 1))[0],
         "content_hash": hashlib.sha256(text.encode("utf-8")).hexdigest(),
     }
@@ -503,6 +507,37 @@ def _sim_links(
         if col > 0:
             cursor = (line, col)
         found.append((href, text, line, max(col, 1)))
+    return found
+
+
+def _images(body: list[Token], lines: list[str]) -> list[ImageRef]:
+    """Every image shown from a file (Markdown's ``![alt](src)`` or raw HTML's ``<img>``), at
+    the position of its ``src`` in the file, in file order."""
+    found: list[ImageRef] = []
+    for token in body:
+        if token.type == "inline" and token.children:
+            sources = []
+            for child in token.children:
+                if child.type == "image":
+                    sources.append(str(child.attrs.get("src", "")))
+                elif child.type == "html_inline":
+                    sources.extend(html_image_sources(child.content))
+        elif token.type == "html_block":
+            sources = html_image_sources(token.content)
+        else:
+            continue
+        cursor = (_line_of(token), 0)
+        for src in sources:
+            if not src.strip() or is_remote(src):
+                continue
+            line, col = cursor[0], 0
+            # markdown-it percent-encodes a destination (my%20plot.png): look for both forms.
+            for needle in dict.fromkeys((src, unquote(src))):
+                line, col = _find_in_lines(lines, needle, cursor)
+                if col > 0:
+                    cursor = (line, col)
+                    break
+            found.append(ImageRef(src=src, line=line, col=max(col, 1)))
     return found
 
 

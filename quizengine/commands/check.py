@@ -27,6 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from quizengine.bank.images import load_images
     from quizengine.bank.load import load_bank
 
     for path in args.paths:
@@ -34,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(f"no such file or directory: {path}")
     bank = load_bank(args.paths or None)
     diagnostics = list(bank.diagnostics)
+    for question in bank.questions:  # the same check as export's: it would refuse the question
+        diagnostics.extend(load_images(question.path, question.images, bank.roots)[1])
     if not args.no_sim:
         from quizengine.lab.links import link_problems
 

@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     if args.verify:
         ran = run_missing(bank.questions, cache, args.seed, args.jobs or available_cores())
         print(f"ran {plural(ran, 'simulation')} missing from the cache", file=sys.stderr)
-    items = contents(bank.questions, cache, args.seed)
+    items = contents(bank.questions, cache, args.seed, bank.roots)
     rendered, outcome = render_all(items, args.to)
     for finding in outcome.findings:
         print(finding, file=sys.stderr)

@@ -8,14 +8,16 @@ explanation, the evidence of every key, and the references as links.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from fractions import Fraction
 from html import escape
 
 from quizengine.export.credit import choice_credits, tolerance
-from quizengine.export.engine import NumericQuestion, Question
+from quizengine.export.engine import Diagnostic, ImageFile, NumericQuestion, Question
 from quizengine.export.evidence import Evidence
 from quizengine.export.html import block_html, describe_sim, inline_html
+from quizengine.export.images import images_as_text
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ class QuestionContent:
     """Shown with a numeric question's accepted answer; empty for choice questions."""
     general_feedback_html: str
     evidence: tuple[Evidence, ...]
+    images: Mapping[str, ImageFile] = field(default_factory=dict)
+    """The image files the texts show, by their ``src`` (read and checked)."""
+    image_problems: tuple[Diagnostic, ...] = ()
+    """An error for each image that cannot be packaged: the question is then not exported."""
 
     @property
     def unverified(self) -> int:
@@ -154,7 +160,10 @@ def build_content(question: Question, evidence: list[Evidence], seed: int) -> Qu
                     feedback_html=_choice_feedback(choice.correct, proof, seed),
                 )
             )
-    general = _general_feedback(question, evidence, seed, [c.html for c in choices])
+    # A choice's image is in the choice itself: quoted here by its alt text, so an LMS that
+    # stores files per text (Moodle) does not get every choice image a second time.
+    quoted = [images_as_text(c.html) for c in choices]
+    general = _general_feedback(question, evidence, seed, quoted)
     return QuestionContent(
         question=question,
         prompt_html=prompt,

@@ -5,6 +5,8 @@ The re-layout (issue 10) moved these modules; only this file had to follow them.
 
 from __future__ import annotations
 
+from quizengine.bank.diagnostics import Diagnostic
+from quizengine.bank.images import IMG_SRC, ImageFile, html_image_sources, load_images
 from quizengine.bank.model import (
     Bank,
     Choice,
@@ -31,11 +33,14 @@ from quizengine.lab.verify import (
 )
 
 __all__ = [
+    "IMG_SRC",
     "Bank",
     "Choice",
     "ChoiceQuestion",
+    "Diagnostic",
     "Executor",
     "ExperimentError",
+    "ImageFile",
     "ItemVerdict",
     "KeyPlan",
     "NumericAnswer",
@@ -49,8 +54,10 @@ __all__ = [
     "Sweep",
     "available_cores",
     "execute_runs",
+    "html_image_sources",
     "is_sim_href",
     "judge",
+    "load_images",
     "markdown_parser",
     "parse_sim_href",
     "plan_question",

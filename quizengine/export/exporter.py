@@ -1,8 +1,10 @@
 """One export: render every question in a format, collect what it could not say, write.
 
 A question the format cannot express is reported (format, question, reason) and left out; the
-others are still written. Warnings name a question whose scoring had to be approximated (never
-more generously than ours) or whose keys are not verified.
+others are still written. So is a question showing an image file that cannot be packaged
+(missing, outside the bank, too large, not a PNG/JPEG/GIF/WebP: see ``bank/images.py``).
+Warnings name a question whose scoring had to be approximated (never more generously than ours),
+whose keys are not verified, or whose images a format cannot carry (GIFT).
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Literal
@@ -19,10 +21,13 @@ from typing import Literal
 from quizengine.export import gift, moodle, qti21
 from quizengine.export.content import QuestionContent, build_content
 from quizengine.export.credit import Inexpressible
-from quizengine.export.engine import Question, ResultCache
+from quizengine.export.engine import Diagnostic, Question, ResultCache, load_images
 from quizengine.export.evidence import question_evidence
 from quizengine.safetext import shown
 
+MAX_EXPORT_IMAGE_BYTES = 256 * 2**20
+"""The images one export may carry in all: a bank's plots take a few MiB; a hostile bank of many
+5 MiB images would otherwise be held in memory whole (and Moodle XML adds a third in base64)."""
 FORMATS: dict[str, ModuleType] = {"moodle": moodle, "gift": gift, "qti21": qti21}
 Format = Literal["moodle", "gift", "qti21"]
 
@@ -35,10 +40,11 @@ class Finding:
     line: int
     severity: Literal["error", "warning"]
     message: str
+    col: int = 1
 
     def __str__(self) -> str:
         # The path comes from the file system: shown with stand-ins, never raw, like Diagnostic.
-        return shown(f"{self.path}:{self.line}:1: {self.severity}: {self.message}")
+        return shown(f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}")
 
 
 @dataclass
@@ -54,10 +60,37 @@ class Outcome:
 
 
 def contents(
-    questions: Iterable[Question], cache: ResultCache | None, seed: int
+    questions: Iterable[Question],
+    cache: ResultCache | None,
+    seed: int,
+    roots: Sequence[str] = (),
 ) -> list[QuestionContent]:
-    """Every question's texts, with the evidence from ``cache`` (None: nothing is verified)."""
-    return [build_content(q, question_evidence(q, cache, seed), seed) for q in questions]
+    """Every question's texts, with the evidence from ``cache`` (None: nothing is verified) and
+    its image files, read from the bank loaded from ``roots`` (see ``bank/images.py``)."""
+    items = []
+    total = 0
+    for question in questions:
+        content = build_content(question, question_evidence(question, cache, seed), seed)
+        files, problems = load_images(question.path, question.images, roots)
+        size = sum(len(file.data) for file in files.values())
+        if files and total + size > MAX_EXPORT_IMAGE_BYTES:
+            problems.append(_too_many_images(question))
+            files = {}
+        total += size if files else 0
+        items.append(replace(content, images=files, image_problems=tuple(problems)))
+    return items
+
+
+def _too_many_images(question: Question) -> Diagnostic:
+    first = question.images[0]
+    return Diagnostic(
+        path=question.path,
+        line=first.line,
+        col=first.col,
+        message=f"image {first.src!r} and the others of this question would take the export's "
+        f"images over {MAX_EXPORT_IMAGE_BYTES // 2**20} MiB in all (every image is held in "
+        "memory until the output is written); export fewer questions at once (PATH, --tag)",
+    )
 
 
 def render_all(items: list[QuestionContent], to: Format) -> tuple[list[object], Outcome]:
@@ -67,6 +100,18 @@ def render_all(items: list[QuestionContent], to: Format) -> tuple[list[object], 
     outcome = Outcome()
     for content in items:
         question = content.question
+        if content.image_problems:
+            outcome.findings.extend(
+                Finding(
+                    d.path,
+                    d.line,
+                    "error",
+                    f"{d.message}; question {question.id!r} not exported",
+                    d.col,
+                )
+                for d in content.image_problems
+            )
+            continue
         try:
             result = writer.render(content)
         except Inexpressible as reason:
@@ -90,6 +135,8 @@ def render_all(items: list[QuestionContent], to: Format) -> tuple[list[object], 
             )
             for text in result.warnings
         )
+        if content.images and not writer.CARRIES_IMAGES:
+            outcome.findings.extend(_images_left_out(content, to))
         outcome.unverified_keys += content.unverified
         if content.disagreeing:
             outcome.findings.append(
@@ -102,6 +149,22 @@ def render_all(items: list[QuestionContent], to: Format) -> tuple[list[object], 
                 )
             )
     return rendered, outcome
+
+
+def _images_left_out(content: QuestionContent, to: Format) -> list[Finding]:
+    question = content.question
+    return [
+        Finding(
+            question.path,
+            ref.line,
+            "warning",
+            f"{to} cannot carry image files: question {question.id!r} keeps its link to "
+            f"{ref.src!r}, which the LMS cannot show; export to moodle or qti21 to include it",
+            ref.col,
+        )
+        for ref in question.images
+        if ref.src in content.images
+    ]
 
 
 def output_files(rendered: list[object], to: Format) -> dict[str, bytes]:
@@ -125,7 +188,10 @@ def write_output(files: dict[str, bytes], out: Path) -> None:
         try:
             with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 for name, data in sorted(files.items()):
-                    archive.writestr(name, data)
+                    # Images (PNG, JPEG, GIF, WebP) are compressed already: stored as they are.
+                    stored = name.startswith(f"{qti21.MEDIA_DIR}/")
+                    kind = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                    archive.writestr(name, data, compress_type=kind)
             os.replace(temp, out)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

@@ -18,6 +18,11 @@ from quizengine.export.numbers import decimal
 
 NAME = "gift"
 SUFFIX = ".gift"
+CARRIES_IMAGES = False
+"""GIFT is one text file: an image file cannot travel with it. A ``data:`` URI would not help:
+Moodle cleans question text with HTMLPurifier allowing only http, https, ftp and a few more
+schemes (``purify_html`` in lib/weblib.php), so the image would be stripped. The link is kept
+and export warns (see exporter.py)."""
 _SPECIAL = "~=#{}:"
 
 

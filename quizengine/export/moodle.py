@@ -4,21 +4,32 @@
 0); ``multiple`` a ``multichoice`` with ``<single>false</single>``, each answer's ``fraction``
 its credit as a percentage from Moodle's grade set (:func:`credit.moodle_grades`); ``numeric`` a
 ``numerical`` question whose one answer has the key's absolute tolerance.
+
+Image files travel as Moodle's own export writes them: inside the text element whose HTML shows
+them, ``<file name="plot.png" path="/" encoding="base64">``, with the ``src`` rewritten to
+``@@PLUGINFILE@@/plot.png`` (the name percent-encoded, as Moodle does); names are unique within
+each element, which is one file area in Moodle.
 """
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from quizengine.export.content import QuestionContent
 from quizengine.export.credit import check_numeric, moodle_grades, percent, tolerance
-from quizengine.export.engine import NumericQuestion
+from quizengine.export.engine import ImageFile, NumericQuestion
+from quizengine.export.images import rewrite_sources, unique_names, used_images
 from quizengine.export.numbers import decimal
 from quizengine.export.xmltext import xml_text
 
 NAME = "moodle"
 SUFFIX = ".xml"
+CARRIES_IMAGES = True
+PLUGINFILE = "@@PLUGINFILE@@/"
 
 
 @dataclass(frozen=True)
@@ -27,22 +38,47 @@ class Rendered:
     warnings: tuple[str, ...] = ()
 
 
-def _text(parent: ET.Element, tag: str, text: str, html: bool = False) -> ET.Element:
+Images = Mapping[str, ImageFile]
+
+
+def _text_with_files(element: ET.Element, html: str, images: Images) -> None:
+    """``<text>`` and, after it, a ``<file>`` for each image file the HTML shows."""
+    files = used_images(html, images)
+    names = unique_names(files)
+    if names:
+        html = rewrite_sources(
+            html, lambda src: PLUGINFILE + quote(names[src], safe="") if src in names else None
+        )
+    ET.SubElement(element, "text").text = xml_text(html)
+    for file in files:
+        attributes = {"name": names[file.src], "path": "/", "encoding": "base64"}
+        ET.SubElement(element, "file", attributes).text = base64.b64encode(file.data).decode()
+
+
+def _text(
+    parent: ET.Element, tag: str, text: str, html: bool = False, images: Images | None = None
+) -> ET.Element:
     element = ET.SubElement(parent, tag, {"format": "html"} if html else {})
-    ET.SubElement(element, "text").text = xml_text(text)
+    if html and images:
+        _text_with_files(element, text, images)
+    else:
+        ET.SubElement(element, "text").text = xml_text(text)
     return element
 
 
 def _answer(
-    question: ET.Element, fraction: str, text: str, feedback: str, html: bool
+    question: ET.Element, fraction: str, text: str, feedback: str, html: bool, images: Images
 ) -> ET.Element:
     answer = ET.SubElement(
         question,
         "answer",
         {"fraction": fraction, "format": "html" if html else "moodle_auto_format"},
     )
-    ET.SubElement(answer, "text").text = xml_text(text)
-    _text(answer, "feedback", feedback, html=True)
+    if html and images:
+        _text_with_files(answer, text, images)
+    else:
+        ET.SubElement(answer, "text").text = xml_text(text)
+    _text(answer, "feedback", feedback, html=True, images=images)
     return answer
 
 
@@ -52,8 +88,9 @@ def render(content: QuestionContent) -> Rendered:
     kind = "numerical" if isinstance(source, NumericQuestion) else "multichoice"
     question = ET.Element("question", {"type": kind})
     _text(question, "name", source.title)
-    _text(question, "questiontext", content.prompt_html, html=True)
-    _text(question, "generalfeedback", content.general_feedback_html, html=True)
+    images = content.images
+    _text(question, "questiontext", content.prompt_html, html=True, images=images)
+    _text(question, "generalfeedback", content.general_feedback_html, html=True, images=images)
     ET.SubElement(question, "defaultgrade").text = "1"
     ET.SubElement(question, "penalty").text = "0"
     ET.SubElement(question, "hidden").text = "0"
@@ -62,7 +99,12 @@ def render(content: QuestionContent) -> Rendered:
     if isinstance(source, NumericQuestion):
         check_numeric(source.answer)
         answer = _answer(
-            question, "100", decimal(source.answer.value), content.answer_feedback_html, html=False
+            question,
+            "100",
+            decimal(source.answer.value),
+            content.answer_feedback_html,
+            html=False,
+            images=images,
         )
         ET.SubElement(answer, "tolerance").text = decimal(tolerance(source.answer))
         ET.SubElement(question, "unitgradingtype").text = "0"
@@ -80,7 +122,8 @@ def render(content: QuestionContent) -> Rendered:
         for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
             _text(question, tag, "", html=True)
         for choice, grade in zip(content.choices, grades.fractions, strict=True):
-            _answer(question, percent(grade), choice.html, choice.feedback_html, html=True)
+            feedback = choice.feedback_html
+            _answer(question, percent(grade), choice.html, feedback, html=True, images=images)
     if source.tags:
         tags = ET.SubElement(question, "tags")
         for tag in source.tags:

@@ -8,16 +8,23 @@ scored 1 when ``equal`` with ``toleranceMode="absolute"`` holds. Each choice car
 feedback as ``feedbackInline`` (shown for the picked choices), and one ``modalFeedback`` the
 explanation, the evidence and the references. ``imsmanifest.xml`` lists the items and an
 ``assessmentTest`` that holds them all in file order.
+
+An item's image files go in the package beside the items, under ``items/media/ITEM/`` (names
+unique per item), each listed as a ``<file>`` of the item's resource in the manifest, as the IMS
+examples do; the ``src`` is rewritten relative to the item file (``media/q-id/plot.png``), with
+no ``..`` that an importer might refuse.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from quizengine.export.content import QuestionContent
 from quizengine.export.credit import check_numeric, tolerance
 from quizengine.export.engine import ChoiceQuestion, NumericQuestion
+from quizengine.export.images import rewrite_sources, unique_names, used_images
 from quizengine.export.numbers import decimal
 from quizengine.export.xhtml import fill
 from quizengine.export.xmltext import xml_text
@@ -25,6 +32,7 @@ from quizengine.export.xmltext import xml_text
 QTI_NS = "http://www.imsglobal.org/xsd/imsqti_v2p1"
 NAME = "qti21"
 SUFFIX = ""  # a folder, or a .zip
+CARRIES_IMAGES = True
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
 QTI_XSD = "http://www.imsglobal.org/xsd/qti/qtiv2p1/imsqti_v2p1.xsd"
@@ -37,6 +45,7 @@ RESPONSE, SCORE, MAXSCORE, FEEDBACK, EXPLANATION = (
     "EXPLANATION",
 )
 ITEMS_DIR = "items"
+MEDIA_DIR = f"{ITEMS_DIR}/media"
 TEST_FILE = "assessment.xml"
 
 
@@ -46,6 +55,8 @@ class Rendered:
     title: str
     xml: bytes
     warnings: tuple[str, ...] = ()
+    media: tuple[tuple[str, bytes], ...] = ()
+    """The item's image files: (path in the package, bytes)."""
 
     @property
     def href(self) -> str:
@@ -206,12 +217,45 @@ def _modal_feedback(item: ET.Element, content: QuestionContent) -> None:
     fill(modal, content.answer_feedback_html + "\n" + content.general_feedback_html, "flow")
 
 
+def _with_media(
+    content: QuestionContent, identifier: str
+) -> tuple[QuestionContent, dict[str, bytes]]:
+    """The content with each image's ``src`` pointing at its copy in the package, and the
+    copies by their path in the package."""
+    texts = [content.prompt_html, content.answer_feedback_html, content.general_feedback_html]
+    texts += [text for choice in content.choices for text in (choice.html, choice.feedback_html)]
+    files = {file.src: file for text in texts for file in used_images(text, content.images)}
+    if not files:
+        return content, {}
+    names = unique_names(files.values())
+    folder = f"{MEDIA_DIR}/{identifier}"
+
+    def rewrite(html: str) -> str:
+        # The item is items/ITEM.xml and its media are under items/media/ITEM/.
+        return rewrite_sources(
+            html, lambda src: f"media/{identifier}/{quote(names[src])}" if src in names else None
+        )
+
+    rewritten = replace(
+        content,
+        prompt_html=rewrite(content.prompt_html),
+        answer_feedback_html=rewrite(content.answer_feedback_html),
+        general_feedback_html=rewrite(content.general_feedback_html),
+        choices=tuple(
+            replace(c, html=rewrite(c.html), feedback_html=rewrite(c.feedback_html))
+            for c in content.choices
+        ),
+    )
+    return rewritten, {f"{folder}/{names[src]}": file.data for src, file in files.items()}
+
+
 def render(content: QuestionContent) -> Rendered:
     """The question as a QTI 2.1 item file; raises credit.Inexpressible."""
     source = content.question
     if isinstance(source, NumericQuestion):
         check_numeric(source.answer)
     identifier = item_identifier(source.id)
+    content, media = _with_media(content, identifier)
     item = ET.Element(
         _q("assessmentItem"),
         {
@@ -228,7 +272,7 @@ def render(content: QuestionContent) -> Rendered:
     _processing(item, content)
     _modal_feedback(item, content)
     xml = ET.tostring(item, encoding="utf-8", xml_declaration=True)
-    return Rendered(identifier, source.title, xml)
+    return Rendered(identifier, source.title, xml, media=tuple(media.items()))
 
 
 def _test(rendered: list[Rendered]) -> bytes:
@@ -291,6 +335,8 @@ def _manifest(rendered: list[Rendered]) -> bytes:
             {"identifier": item.identifier, "type": "imsqti_item_xmlv2p1", "href": item.href},
         )
         ET.SubElement(resource, cp("file"), {"href": item.href})
+        for path, _ in item.media:
+            ET.SubElement(resource, cp("file"), {"href": quote(path)})
     ET.indent(manifest)
     return ET.tostring(manifest, encoding="utf-8", xml_declaration=True)
 
@@ -299,6 +345,7 @@ def package(rendered: list[Rendered]) -> dict[str, bytes]:
     """Every file of the content package by its path inside it."""
     files = {"imsmanifest.xml": _manifest(rendered), TEST_FILE: _test(rendered)}
     files.update({item.href: item.xml for item in rendered})
+    files.update({path: data for item in rendered for path, data in item.media})
     return files
 
 
