@@ -44,9 +44,16 @@ class Server:
 
 
 @contextmanager
-def serving(args: Sequence[str], env: dict[str, str] | None = None) -> Iterator[Server]:
+def serving(
+    args: Sequence[str], env: dict[str, str] | None = None, *, as_background_job: bool = False
+) -> Iterator[Server]:
     """``quizengine serve --port 0 ARGS`` through the real entry point, stopped with Ctrl+C's
-    signal afterwards; fails if it does not stop cleanly."""
+    signal afterwards; fails if it does not stop cleanly. ``as_background_job``: started as a
+    shell starts ``cmd &``, with SIGINT ignored until the program installs a handler."""
+
+    def ignore_sigint() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     process = subprocess.Popen(
         [sys.executable, "-m", "quizengine", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
@@ -54,6 +61,7 @@ def serving(args: Sequence[str], env: dict[str, str] | None = None) -> Iterator[
         text=True,
         cwd=ROOT,
         env=env,
+        preexec_fn=ignore_sigint if as_background_job else None,
     )
     try:
         line = process.stdout.readline() if process.stdout else ""

@@ -185,17 +185,21 @@ def run(args: argparse.Namespace) -> int:
     loopback = is_loopback(address)
     command = app_command(sys.executable, args.paths, args.tag, db, shuffle=args.shuffle)
     url = browser_url(address, port)
-    print(f"quizengine: serving the quiz at {url} (Ctrl+C to stop)", flush=True)
-    print(shown(f"quizengine: answers go to {db.resolve()}"), flush=True)
-    if not loopback:
-        print(
-            f"quizengine: warning: listening on {address}, not only on this machine, and "
-            "there is no login: anyone who can reach this port can take quizzes and write to "
-            "the history. Put it behind a reverse proxy with authentication (docs/web.md).",
-            file=sys.stderr,
-            flush=True,
-        )
-    from quizengine.tui.web import QuizServer
 
-    QuizServer(command, sock, loopback=loopback).serve()
+    def announce() -> None:
+        print(f"quizengine: serving the quiz at {url} (Ctrl+C to stop)", flush=True)
+        print(shown(f"quizengine: answers go to {db.resolve()}"), flush=True)
+        if not loopback:
+            print(
+                f"quizengine: warning: listening on {address}, not only on this machine, and "
+                "there is no login: anyone who can reach this port can take quizzes and write "
+                "to the history. Put it behind a reverse proxy with authentication "
+                "(docs/web.md).",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    from quizengine.tui.web import QuizServer  # aiohttp and textual-serve: only to serve
+
+    QuizServer(command, sock, loopback=loopback, on_ready=announce).serve()
     return EXIT_OK

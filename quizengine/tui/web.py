@@ -23,7 +23,7 @@ import re
 import signal
 import socket
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -98,12 +98,24 @@ class QuizSession(AppService):
 
 class QuizServer(Server):
     """textual-serve's server on an already listening socket (bind errors were reported by
-    the command, in words), without its banner, with the changes above."""
+    the command, in words), with the changes above. Instead of textual-serve's banner it
+    calls ``on_ready`` once it serves: Ctrl+C is handled from then on, so whoever reads the
+    address it announces can stop it at once (before, the signal could arrive while the
+    server was still being set up, and a shell's background job, which ignores SIGINT until
+    a handler is installed, lost it)."""
 
-    def __init__(self, command: str, sock: socket.socket, *, loopback: bool) -> None:
+    def __init__(
+        self,
+        command: str,
+        sock: socket.socket,
+        *,
+        loopback: bool,
+        on_ready: Callable[[], None] = lambda: None,
+    ) -> None:
         super().__init__(command, title="quizengine")
         self.sock = sock
         self.loopback = loopback
+        self.on_ready = on_ready
         self.sessions: weakref.WeakSet[web.WebSocketResponse] = weakref.WeakSet()
 
     def initialize_logging(self) -> None:
@@ -111,7 +123,7 @@ class QuizServer(Server):
         logging.basicConfig(level=logging.INFO, format="quizengine: %(message)s")
 
     async def on_startup(self, app: web.Application) -> None:
-        """The command printed the address already; textual-serve's banner would repeat it."""
+        self.on_ready()
 
     async def on_shutdown(self, app: web.Application) -> None:
         for websocket in list(self.sessions):

@@ -97,6 +97,15 @@ def test_listening_on_every_interface_warns_that_there_is_no_login(tmp_path: Pat
     assert "no login" in warning and "docs/web.md" in warning
 
 
+def test_ctrl_c_stops_it_the_moment_it_announces_its_address(tmp_path: Path) -> None:
+    """The address is printed once Ctrl+C is handled. Before, it came while the server was
+    still loading: a signal sent on reading it was lost by a shell's background job (SIGINT
+    ignored until a handler is installed), and the server ran on."""
+    for _ in range(3):
+        with serving([str(SLOPE), "--db", str(tmp_path / "h.sqlite3")], as_background_job=True):
+            pass
+
+
 def test_the_loopback_default_says_nothing_of_logins(tmp_path: Path) -> None:
     with serving([str(SLOPE), "--db", str(tmp_path / "h.sqlite3")]) as server:
         assert server.url.startswith("http://127.0.0.1:")
