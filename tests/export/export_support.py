@@ -27,6 +27,7 @@ from quizengine.bank.model import (
     Question,
     Reference,
 )
+from quizengine.cli import main
 from quizengine.practice.scoring import score
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -350,3 +351,12 @@ def gift_weight(choice: dict[str, Any]) -> float:
     if choice["weight"] is not None:
         return float(choice["weight"])
     return 100.0 if choice["isCorrect"] else 0.0
+
+
+def export(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """``quizengine export ARGS`` through the entry point: the exit status and stderr, with
+    no traceback on either stream."""
+    code = main(["export", *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, err

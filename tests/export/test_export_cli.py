@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from benchmark_run import run_benchmark
-from export_support import read_moodle
+from export_support import export, read_moodle
 
 from quizengine.cli import main
 from simulations import registry
@@ -66,13 +66,6 @@ def write_bank(folder: Path, *texts: str) -> Path:
     for number, text in enumerate(texts):
         (folder / f"q{number}.md").write_text(text)
     return folder
-
-
-def export(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(["export", *args])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, err
 
 
 def test_evidence_comes_from_the_verify_cache_and_is_marked_when_absent(

@@ -19,7 +19,7 @@ from urllib.parse import unquote
 
 import pytest
 from benchmark_run import run_benchmark
-from export_support import qti_schema
+from export_support import export, qti_schema
 from lxml import etree
 
 from quizengine.bank.images import MAX_IMAGE_BYTES
@@ -71,13 +71,6 @@ def bank(tmp_path: Path) -> Path:
     (folder / "a.md").write_text(WITH_IMAGES)
     (folder / "b.md").write_text(PLAIN)
     return folder
-
-
-def export(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    code = main(["export", *args])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, err
 
 
 def files_of(element: etree._Element) -> dict[str, bytes]:
