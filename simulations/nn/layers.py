@@ -226,9 +226,6 @@ class Sequential(Layer):
     def grads(self) -> list[Array]:
         return [g for layer in self.layers for g in layer.grads()]
 
-    def seed_slice(self, lo: int, hi: int) -> Sequential:
-        return Sequential([layer.seed_slice(lo, hi) for layer in self.layers])
-
 
 class Residual(Layer):
     """y = x + body(x): the identity path carries dL/dy straight through to dL/dx."""
@@ -250,6 +247,3 @@ class Residual(Layer):
 
     def grads(self) -> list[Array]:
         return self.body.grads()
-
-    def seed_slice(self, lo: int, hi: int) -> Residual:
-        return Residual(self.body.seed_slice(lo, hi))

@@ -46,6 +46,3 @@ class ScaledResidual(Layer):
 
     def grads(self) -> list[Array]:
         return [*self.body.grads(), self.alpha_grad]
-
-    def seed_slice(self, lo: int, hi: int) -> ScaledResidual:
-        return ScaledResidual(self.body.seed_slice(lo, hi), self.alpha[lo:hi])
