@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
+
+
+def display_path(path: Path) -> str:
+    """A path relative to the working directory when it lies below it, as compilers print."""
+    # Not resolved: a symlink is shown by its own name, not its target's (a dangling one has
+    # no target to show).
+    try:
+        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
+    except ValueError:
+        pass
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 class Diagnostic(BaseModel):

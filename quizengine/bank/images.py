@@ -19,7 +19,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote
 
-from quizengine.bank.diagnostics import Diagnostic
+from quizengine.bank.diagnostics import Diagnostic, display_path
 from quizengine.bank.model import ImageRef
 from quizengine.safefile import NotReadable, read_regular_file
 
@@ -58,9 +58,14 @@ def is_remote(src: str) -> bool:
     return bool(_REMOTE.match(src.strip()))
 
 
+def src_value(match: re.Match[str]) -> str:
+    """The ``src`` an :data:`IMG_SRC` match found, its quotes removed and HTML unescaped."""
+    return unescape(match.group(2).strip("\"'"))
+
+
 def html_image_sources(html: str) -> list[str]:
     """The ``src`` of every ``<img>`` tag in an HTML fragment, unescaped, in order."""
-    return [unescape(match.group(2).strip("\"'")) for match in IMG_SRC.finditer(html)]
+    return [src_value(match) for match in IMG_SRC.finditer(html)]
 
 
 def image_type(data: bytes) -> str | None:
@@ -106,14 +111,6 @@ def _relative_path(src: str) -> str:
     return path
 
 
-def _shown_path(path: Path) -> str:
-    """Relative to the working directory when below it, as the question paths are shown."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
 def read_image(src: str, question_path: str, root: Path) -> ImageFile:
     """The image ``src`` of the question at ``question_path``, checked; raises ImageProblem."""
     relative = _relative_path(src)
@@ -121,16 +118,16 @@ def read_image(src: str, question_path: str, root: Path) -> ImageFile:
     target = Path(os.path.normpath(folder / relative))
     if not target.is_relative_to(root):
         raise ImageProblem(
-            f"leads outside the bank's folder {_shown_path(root)} (through '..'); refused"
+            f"leads outside the bank's folder {display_path(root)} (through '..'); refused"
         )
     real = Path(os.path.realpath(target))
     if not real.is_relative_to(os.path.realpath(root)):
         raise ImageProblem(
-            f"is a symlink to {_shown_path(real)}, outside the bank's folder "
-            f"{_shown_path(root)}; refused"
+            f"is a symlink to {display_path(real)}, outside the bank's folder "
+            f"{display_path(root)}; refused"
         )
     if not os.path.lexists(target):
-        raise ImageProblem(f"not found: no file {_shown_path(target)}")
+        raise ImageProblem(f"not found: no file {display_path(target)}")
     try:
         size = os.stat(real).st_size
     except OSError as error:

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from quizengine.bank.diagnostics import Diagnostic, QuizFormatError
+from quizengine.bank.diagnostics import Diagnostic, QuizFormatError, display_path
 from quizengine.bank.model import MAX_FILE_BYTES, Bank, Question
 from quizengine.safefile import NotReadable, read_regular_file
 
@@ -43,20 +43,6 @@ def question_files(paths: Iterable[Path]) -> Iterator[Path]:
             )
         else:
             yield path
-
-
-def display_path(path: Path) -> str:
-    """A path relative to the working directory when it lies below it, as compilers print."""
-    # Not resolved: a symlink is shown by its own name, not its target's (a dangling one has
-    # no target to show).
-    try:
-        return str(Path(os.path.abspath(path)).relative_to(Path.cwd().resolve()))
-    except ValueError:
-        pass
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(path)
 
 
 def read_file(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:

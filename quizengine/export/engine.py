@@ -6,7 +6,13 @@ The re-layout (issue 10) moved these modules; only this file had to follow them.
 from __future__ import annotations
 
 from quizengine.bank.diagnostics import Diagnostic
-from quizengine.bank.images import IMG_SRC, ImageFile, html_image_sources, load_images
+from quizengine.bank.images import (
+    IMG_SRC,
+    ImageFile,
+    html_image_sources,
+    load_images,
+    src_value,
+)
 from quizengine.bank.model import (
     Bank,
     Choice,
@@ -62,4 +68,5 @@ __all__ = [
     "parse_sim_href",
     "plan_question",
     "resolve",
+    "src_value",
 ]

@@ -14,7 +14,7 @@ from html import escape, unescape
 from pathlib import PurePosixPath
 from re import Match
 
-from quizengine.export.engine import IMG_SRC, ImageFile, html_image_sources
+from quizengine.export.engine import IMG_SRC, ImageFile, html_image_sources, src_value
 
 
 def used_images(html: str, images: Mapping[str, ImageFile]) -> list[ImageFile]:
@@ -67,7 +67,7 @@ def rewrite_sources(html: str, new_src: Callable[[str], str | None]) -> str:
     """``html`` with each ``<img>``'s ``src`` replaced by ``new_src(src)`` (None: kept)."""
 
     def replace(match: Match[str]) -> str:
-        replacement = new_src(unescape(match.group(2).strip("\"'")))
+        replacement = new_src(src_value(match))
         if replacement is None:
             return match.group(0)
         return f'{match.group(1)}"{escape(replacement, quote=True)}"'
