@@ -42,8 +42,9 @@ Images = Mapping[str, ImageFile]
 
 
 def _text_with_files(element: ET.Element, html: str, images: Images) -> None:
-    """``<text>`` and, after it, a ``<file>`` for each image file the HTML shows."""
-    files = used_images(html, images)
+    """``<text>`` and, after it, a ``<file>`` for each image file the HTML shows (none when
+    ``images`` is empty: plain text, or a question without image files)."""
+    files = used_images(html, images) if images else []
     names = unique_names(files)
     if names:
         html = rewrite_sources(
@@ -59,10 +60,7 @@ def _text(
     parent: ET.Element, tag: str, text: str, html: bool = False, images: Images | None = None
 ) -> ET.Element:
     element = ET.SubElement(parent, tag, {"format": "html"} if html else {})
-    if html and images:
-        _text_with_files(element, text, images)
-    else:
-        ET.SubElement(element, "text").text = xml_text(text)
+    _text_with_files(element, text, images if html and images else {})
     return element
 
 
@@ -74,10 +72,7 @@ def _answer(
         "answer",
         {"fraction": fraction, "format": "html" if html else "moodle_auto_format"},
     )
-    if html and images:
-        _text_with_files(answer, text, images)
-    else:
-        ET.SubElement(answer, "text").text = xml_text(text)
+    _text_with_files(answer, text, images if html else {})
     _text(answer, "feedback", feedback, html=True, images=images)
     return answer
 
