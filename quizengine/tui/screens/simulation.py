@@ -104,8 +104,7 @@ def link_labels(links: Sequence[SimLink], width: int = 26) -> list[str]:
 
 def short_label(label: str, width: int = 10) -> str:
     """``activation=relu init=he`` → ``relu he``, cut to ``width``."""
-    text = " ".join(part.partition("=")[2] or part for part in label.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return cut(" ".join(part.partition("=")[2] or part for part in label.split()), width)
 
 
 def claims_markdown(run: SimRun, target: str | None) -> str:
