@@ -92,11 +92,21 @@ def inspect_schema(conn: sqlite3.Connection, path: Path) -> int:
 
     Reads only. A brand-new (empty) file is version 0.
     """
+    # The reads share one snapshot (a read transaction, unless the caller holds one): read one
+    # by one, they could straddle another process's creation of the schema, and see its tables
+    # without its application id, "another application's database".
+    snapshot = not conn.in_transaction
     try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        objects = conn.execute("SELECT type, name FROM sqlite_schema").fetchall()
-        check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if snapshot:
+            conn.execute("BEGIN")
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            objects = conn.execute("SELECT type, name FROM sqlite_schema").fetchall()
+            check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        finally:
+            if snapshot and conn.in_transaction:
+                conn.execute("COMMIT")
     except sqlite3.Error as error:
         raise HistoryError(explain(error, path)) from None
     tables = {name for kind, name in objects if kind == "table" and not name.startswith("sqlite_")}

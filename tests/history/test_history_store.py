@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,13 @@ from test_history_support import Clock, make_question
 from quizengine.history.owners import instance_owner, owner_is_running
 from quizengine.history.paths import move_aside
 from quizengine.history.records import HistoryError
-from quizengine.history.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from quizengine.history.schema import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    inspect_schema,
+    migrate,
+)
 from quizengine.history.store import HistoryStore
 
 SINGLE = make_question("vanishing-sigmoid", tags=("gradients", "activations"), topic="deep-nets")
@@ -436,3 +443,53 @@ def test_a_v3_database_gains_ratings_and_a_rating_overrules_the_schedule(
         assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     finally:
         raw.close()
+
+
+class CreatedMidway:
+    """A connection whose file another connection turns into a history (in a thread) right after
+    the first read: the moment two processes starting on a new history can meet."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn, self.path = conn, path
+        self.creator: threading.Thread | None = None
+        self.errors: list[BaseException] = []
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def execute(self, sql: str) -> sqlite3.Cursor:
+        cursor = self.conn.execute(sql)
+        if self.creator is None and sql.startswith("PRAGMA"):
+            self.creator = threading.Thread(target=self._create)
+            self.creator.start()
+            self.creator.join(timeout=0.5)  # done by now, unless it waits for our snapshot
+        return cursor
+
+    def _create(self) -> None:
+        other = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        try:
+            migrate(other, self.path)
+        except BaseException as error:  # reported by the test
+            self.errors.append(error)
+        finally:
+            other.close()
+
+
+def test_a_history_created_by_another_process_while_it_is_inspected_is_not_foreign(
+    tmp_path: Path,
+) -> None:
+    """The schema's reads share one snapshot: read one by one, they saw the other process's
+    tables without its application id and called the new history another application's."""
+    path = tmp_path / "new.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    midway = CreatedMidway(conn, path)
+    try:
+        assert inspect_schema(midway, path) == 0  # type: ignore[arg-type]  # still empty
+    finally:
+        conn.close()
+    assert midway.creator is not None
+    midway.creator.join()
+    assert midway.errors == []
+    with HistoryStore.open(path) as store:  # and the other's history is whole
+        assert store.has_answers() is False
